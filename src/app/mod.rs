@@ -1,0 +1,1 @@
+//! Application state and its update function: no terminal, no network, no await.
