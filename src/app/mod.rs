@@ -10,6 +10,7 @@ pub mod keys;
 pub mod list;
 pub mod log;
 pub mod roam;
+pub mod sample;
 
 use std::collections::HashMap;
 

@@ -379,7 +379,10 @@ fn draw_list<'f, T: Keyed>(
     let (_, visible) = list.visible(body_rows);
     let rows: Vec<Row> = visible
         .map(|(position, item)| {
-            let row = Row::new(columns.iter().map(|c| (c.cell)(item)).collect::<Vec<_>>());
+            let mark = if Some(position) == cursor { "▸" } else { " " };
+            let cells =
+                std::iter::once(Span::raw(mark)).chain(columns.iter().map(|c| (c.cell)(item)));
+            let row = Row::new(cells.collect::<Vec<_>>());
             if Some(position) == cursor {
                 row.style(SELECTED)
             } else {
@@ -387,9 +390,14 @@ fn draw_list<'f, T: Keyed>(
             }
         })
         .collect();
-    let header = Row::new(columns.iter().map(|c| c.title).collect::<Vec<_>>())
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let table = Table::new(rows, columns.iter().map(|c| c.width).collect::<Vec<_>>())
+    let header = Row::new(
+        std::iter::once("")
+            .chain(columns.iter().map(|c| c.title))
+            .collect::<Vec<_>>(),
+    )
+    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let widths = std::iter::once(Constraint::Length(1)).chain(columns.iter().map(|c| c.width));
+    let table = Table::new(rows, widths.collect::<Vec<_>>())
         .header(header)
         .column_spacing(1);
     frame.render_widget(table, inner);
@@ -403,14 +411,35 @@ fn level_style(level: Level) -> Style {
     }
 }
 
-/// Splits `text` into lines of at most `width` characters.
+/// Splits `text` into lines of at most `width` characters, at spaces where it can.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
-    let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
-        return vec![String::new()];
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        let sep = usize::from(line_len > 0);
+        if line_len + sep + word.len() <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.extend(word.iter());
+            line_len += sep + word.len();
+            continue;
+        }
+        if line_len > 0 {
+            lines.push(std::mem::take(&mut line));
+            line_len = 0;
+        }
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        line = word.iter().collect();
+        line_len = word.len();
     }
-    chars.chunks(width).map(|c| c.iter().collect()).collect()
+    lines.push(line);
+    lines
 }
 
 fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
@@ -463,6 +492,8 @@ fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     lines.truncate(rows);
+    // Newest at the bottom, also while the log is short.
+    lines.resize(rows, Line::default());
     lines.reverse();
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -736,8 +767,9 @@ fn draw_target_regions(frame: &mut Frame, d: &RoamDialog, area: Rect) {
         .skip(first)
         .take(rows)
         .map(|(i, r)| {
+            let mark = if i == d.region_cursor { "▸" } else { " " };
             let line = Line::from(vec![
-                Span::raw(format!("{} ", r.region_id)),
+                Span::raw(format!("{mark}{} ", r.region_id)),
                 Span::styled(r.local_name.clone(), DIM),
             ]);
             if i == d.region_cursor {
@@ -768,8 +800,9 @@ fn draw_target_instances(frame: &mut Frame, app: &App, d: &RoamDialog, area: Rec
     let (_, visible) = list.visible(inner.height as usize);
     let lines: Vec<Line> = visible
         .map(|(p, i)| {
+            let mark = if Some(p) == cursor { "▸" } else { " " };
             let line = Line::from(vec![
-                Span::raw(format!("{} ", i.smart_ag_id)),
+                Span::raw(format!("{mark}{} ", i.smart_ag_id)),
                 Span::styled(format!("{} {} {}", i.name, i.status, i.cidr_block), DIM),
             ]);
             if Some(p) == cursor {
@@ -800,27 +833,28 @@ fn draw_preflight(frame: &mut Frame, app: &App, d: &RoamDialog, checks: &[Check]
     let lines: Vec<Line> = if checks.len() <= rows {
         checks.iter().map(check_line).collect()
     } else {
-        // Too little room for all: what did not pass in full, the passed ones as numbers.
-        let mut lines: Vec<Line> = checks
+        // Too little room for all: what did not pass first, then the passed ones, and the
+        // numbers of those that did not fit on one last line.
+        let (passed, other): (Vec<&Check>, Vec<&Check>) =
+            checks.iter().partition(|c| c.verdict == Verdict::Passed);
+        let mut lines: Vec<Line> = other.iter().map(|c| check_line(c)).collect();
+        let room = rows.saturating_sub(1).saturating_sub(lines.len());
+        lines.extend(passed.iter().take(room).map(|c| check_line(c)));
+        let rest: Vec<String> = passed
             .iter()
-            .filter(|c| c.verdict != Verdict::Passed)
-            .map(check_line)
-            .collect();
-        let passed: Vec<String> = checks
-            .iter()
-            .filter(|c| c.verdict == Verdict::Passed)
+            .skip(room)
             .map(|c| {
                 c.number
-                    .map(|n| n.to_string())
+                    .map(|n| format!("#{n}"))
                     .unwrap_or_else(|| c.title.to_string())
             })
             .collect();
-        if !passed.is_empty() {
+        if !rest.is_empty() {
             lines.truncate(rows.saturating_sub(1));
             lines.push(Line::from(vec![
                 Span::raw(" "),
                 Span::styled("✓", OK),
-                Span::styled(format!(" passed: {}", passed.join(", ")), DIM),
+                Span::styled(format!(" also passed: {}", rest.join(", ")), DIM),
             ]));
         }
         lines
