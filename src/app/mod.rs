@@ -266,6 +266,8 @@ impl App {
 
         Some(roam::preflight(&Facts {
             user_name: &d.user.user_name,
+            user: &d.user,
+            origin: &d.origin_instance,
             origin_region: &d.origin_region,
             origin_instance,
             origin_user,

@@ -160,8 +160,14 @@ pub struct TargetAccounts<'a> {
 /// What the API returned that the checks rest on.
 pub struct Facts<'a> {
     pub user_name: &'a str,
+    /// The account as listed when the dialog opened.
+    pub user: &'a ClientUser,
+    /// The origin instance as listed when the dialog opened.
+    pub origin: &'a SmartAccessGateway,
     pub origin_region: &'a str,
+    /// Whether the origin's latest listing still holds the origin instance.
     pub origin_instance: Lookup<&'a SmartAccessGateway>,
+    /// Whether the origin's latest user listing still holds the account.
     pub origin_user: Lookup<&'a ClientUser>,
     pub target_region: &'a str,
     pub target_instance: Lookup<&'a SmartAccessGateway>,
@@ -302,16 +308,30 @@ pub fn preflight(f: &Facts) -> Vec<Check> {
         f.target_region,
     ));
 
+    // The latest listing where it has the instance or the account, else what was listed
+    // when the dialog opened.
+    let origin = match f.origin_instance {
+        Lookup::Found(o) => o,
+        _ => f.origin,
+    };
+    let user = match f.origin_user {
+        Lookup::Found(u) => Some(u),
+        _ => Some(f.user),
+    };
+    let target = match f.target_instance {
+        Lookup::Found(t) => Some(t),
+        _ => None,
+    };
+
     // 4
-    let kinds = [f.origin_instance, f.target_instance];
+    let kinds = [Some(origin), target];
     let hardware: Vec<&str> = kinds
         .iter()
-        .filter_map(|l| match l {
-            Lookup::Found(i) if !is_sag_app(i) => Some(i.smart_ag_id.as_str()),
-            _ => None,
-        })
+        .flatten()
+        .filter(|i| !is_sag_app(i))
+        .map(|i| i.smart_ag_id.as_str())
         .collect();
-    let all_found = kinds.iter().all(|l| matches!(l, Lookup::Found(_)));
+    let all_found = target.is_some();
     out.push(if !hardware.is_empty() {
         check(
             Some(4),
@@ -383,14 +403,6 @@ pub fn preflight(f: &Facts) -> Vec<Check> {
     });
 
     // 7, 8
-    let target = match f.target_instance {
-        Lookup::Found(t) => Some(t),
-        _ => None,
-    };
-    let origin = match f.origin_instance {
-        Lookup::Found(o) => Some(o),
-        _ => None,
-    };
     out.push(match target {
         Some(t) if t.cidr_blocks().is_empty() => check(
             Some(7),
@@ -416,7 +428,7 @@ pub fn preflight(f: &Facts) -> Vec<Check> {
     });
     let target_blocks = target.map(blocks);
     out.push(
-        match (origin.map(blocks).as_ref(), target_blocks.as_ref()) {
+        match (Some(blocks(origin)).as_ref(), target_blocks.as_ref()) {
             (Some(Ok(o)), Some(Ok(t))) => {
                 let clash = o.iter().any(|a| t.iter().any(|b| overlaps(*a, *b)));
                 if clash {
@@ -427,7 +439,7 @@ pub fn preflight(f: &Facts) -> Vec<Check> {
                         Failed,
                         format!(
                             "{} overlaps {}",
-                            origin.map(|o| o.cidr_block.as_str()).unwrap_or(""),
+                            origin.cidr_block.as_str(),
                             target.map(|t| t.cidr_block.as_str()).unwrap_or("")
                         ),
                     )
@@ -521,10 +533,6 @@ pub fn preflight(f: &Facts) -> Vec<Check> {
     });
 
     // 11
-    let user = match f.origin_user {
-        Lookup::Found(u) => Some(u),
-        _ => None,
-    };
     out.push(match user {
         Some(u) if (1..=20_000).contains(&u.bandwidth) => check(
             Some(11),
