@@ -152,7 +152,7 @@ impl<T: Keyed> List<T> {
         if self.cursor.is_none() {
             match &self.selected {
                 Some(_) => self.find_selected(),
-                None if self.len() > 0 => self.select_position(0),
+                None if !self.is_empty() => self.select_position(0),
                 None => {}
             }
         }
@@ -169,7 +169,7 @@ impl<T: Keyed> List<T> {
         } else {
             self.total = Some(self.items.len() as u64);
         }
-        if self.cursor.is_none() && self.len() > 0 {
+        if self.cursor.is_none() && !self.is_empty() {
             self.select_position(0);
         }
     }

@@ -82,7 +82,7 @@ pub fn user(n: usize) -> ClientUser {
         user_mail: format!("user{n:05}@example.com"),
         bandwidth: 2000,
         client_ip: format!("10.10.{}.{}", n / 250 % 250, n % 250 + 2),
-        state: if n % 7 == 0 { 1 } else { 0 },
+        state: if n.is_multiple_of(7) { 1 } else { 0 },
         accelerate_bandwidth: 0,
         is_static_ip: false,
     }
