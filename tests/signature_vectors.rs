@@ -23,7 +23,11 @@ fn vectors() -> Vec<Vector> {
 #[test]
 fn every_official_vector_matches() {
     let vectors = vectors();
-    assert!(vectors.len() >= 60, "expected the full vector file, found {}", vectors.len());
+    assert!(
+        vectors.len() >= 60,
+        "expected the full vector file, found {}",
+        vectors.len()
+    );
 
     let mut failures = Vec::new();
     for v in &vectors {
@@ -47,7 +51,12 @@ fn every_official_vector_matches() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -65,7 +74,10 @@ fn vectors_cover_both_methods_and_awkward_input() {
 
 #[test]
 fn signature_is_sent_encoded_after_the_canonical_query() {
-    let v = vectors().into_iter().find(|v| v.name == "users-awkward-characters").expect("vector C");
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name == "users-awkward-characters")
+        .expect("vector C");
     let signed = sign::sign(&v.method, &v.params, &v.access_key_secret);
     let query = sign::signed_query(&signed);
     let (canonical, sig) = query.rsplit_once("&Signature=").expect("Signature last");

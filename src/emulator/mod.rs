@@ -15,6 +15,7 @@
 
 mod action_names;
 pub mod actions;
+pub mod acs3;
 mod auth;
 pub mod cli;
 mod faults;
