@@ -11,7 +11,7 @@ fn exit_path(extra: &str, end: impl FnOnce(&Tmux), status: &str) -> Tmux {
     let t = Tmux::start(100, 30);
     t.start_sagroam(extra);
     t.wait_for("Status log");
-    t.wait_for("Shanghai-Office-APP");
+    t.wait_for("Shanghai-Lab-APP");
     end(&t);
 
     let after = t.wait_file("after");
@@ -47,13 +47,13 @@ fn quit_restores_the_terminal() {
 
 #[test]
 fn an_error_restores_the_terminal() {
-    let t = exit_path("--test-error-after-ms 1500", |_| {}, "1");
+    let t = exit_path("--test-error-after-ms 4000", |_| {}, "1");
     t.wait_for("error requested by --test-error-after-ms");
 }
 
 #[test]
 fn a_panic_restores_the_terminal_before_the_report() {
-    let t = exit_path("--test-panic-after-ms 1500", |_| {}, "101");
+    let t = exit_path("--test-panic-after-ms 4000", |_| {}, "101");
     let screen = t.wait_for("panic requested by --test-panic-after-ms");
     assert!(
         !screen.contains("Status log"),
