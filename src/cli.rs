@@ -42,7 +42,8 @@ pub struct Cli {
 }
 
 /// Options every face understands; they may stand before or after the subcommand.
-#[derive(Debug, Clone, Args, Default)]
+/// `Default` gives what the command line gives with no options at all.
+#[derive(Debug, Clone, Args)]
 pub struct GlobalOpts {
     /// Profile of ~/.aliyun/config.json to use (wins over the environment)
     #[arg(long, global = true)]
@@ -107,6 +108,26 @@ pub struct GlobalOpts {
     /// For the exit-path tests only: fail with an error this many milliseconds after start
     #[arg(long, global = true, value_name = "MS", hide = true)]
     pub test_error_after_ms: Option<u64>,
+}
+
+impl Default for GlobalOpts {
+    fn default() -> Self {
+        GlobalOpts {
+            profile: None,
+            region: None,
+            endpoint: None,
+            endpoint_type: EndpointType::Public,
+            timeout: 10.0,
+            read_only: false,
+            demo: false,
+            output: Output::Table,
+            log_file: None,
+            retry_base_ms: 200,
+            page_concurrency: 4,
+            test_panic_after_ms: None,
+            test_error_after_ms: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -570,6 +591,29 @@ fn user_table(users: &[ClientUser]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_options_are_the_command_lines_defaults() {
+        let parsed = Cli::try_parse_from(["sagroam"]).unwrap().global;
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", GlobalOpts::default())
+        );
+    }
+
+    #[test]
+    fn global_options_stand_after_the_subcommand_too() {
+        let cli = Cli::try_parse_from([
+            "sagroam",
+            "users",
+            "--instance",
+            "sag-1",
+            "--output",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.output, Output::Json);
+    }
 
     #[test]
     fn locations_need_a_region_and_an_id() {
