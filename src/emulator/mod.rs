@@ -8,6 +8,7 @@
 //! - `stats()`: requests per action and the most requests in flight at once.
 //! - `users(smart_ag_id)`: a snapshot of an instance's accounts, for tests.
 
+pub mod acs3;
 pub mod cli;
 
 use std::collections::BTreeMap;
