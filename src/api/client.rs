@@ -14,9 +14,6 @@
 //! - `Client::roam(&RoamClientUser)`: reads the target's users first (the account must not be
 //!   there yet: `Error::Precondition`), sends once, and on an unknown outcome reads again.
 
-// `Error` carries the whole ApiError of the server (every field the operator may need); it
-// is built once per failed call, so its size is no cost worth boxing for.
-#![allow(clippy::result_large_err)]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,9 +4,6 @@
 //! [`check_url`] refuses anything else before a byte is sent, and the client calls it for every
 //! URL it is about to use.
 
-// `Error` carries the whole ApiError of the server (every field the operator may need); it
-// is built once per failed call, so its size is no cost worth boxing for.
-#![allow(clippy::result_large_err)]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
