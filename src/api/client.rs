@@ -14,7 +14,6 @@
 //! - `Client::roam(&RoamClientUser)`: reads the target's users first (the account must not be
 //!   there yet: `Error::Precondition`), sends once, and on an unknown outcome reads again.
 
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -604,27 +603,60 @@ fn decode<R: serde::de::DeserializeOwned>(
         "SignatureDoesNotMatch" => Err(signature_error(api, &built.signed.string_to_sign)),
         "InvalidTimeStamp.Expired" => {
             let skew = clock_skew(built.timestamp, headers);
-            Err(Error::ClockSkew { api, skew })
+            Err(Error::ClockSkew {
+                api: sanitized(api),
+                skew,
+            })
         }
-        _ => Err(Error::Api(api)),
+        _ => Err(Error::Api(sanitized(api))),
     }
 }
 
 /// A `SignatureDoesNotMatch` whose server string to sign equals ours means the secret is
 /// wrong; otherwise, says which parameter the two sides saw differently.
 pub fn signature_error(api: ApiError, ours: &str) -> Error {
+    // Compared raw (both hold the same token, if any); masked before anything keeps them.
     let Some(at) = api.message.find(SERVER_STS_MARKER) else {
         return Error::SignatureMismatch {
             difference: "the server did not say what it signed".into(),
-            api,
+            api: sanitized(api),
         };
     };
     let theirs = api.message[at + SERVER_STS_MARKER.len()..].trim();
     if theirs == ours {
-        return Error::WrongSecret(api);
+        return Error::WrongSecret(sanitized(api));
     }
     let difference = mask_token_in(&sts_difference(ours, theirs));
-    Error::SignatureMismatch { api, difference }
+    Error::SignatureMismatch {
+        api: sanitized(api),
+        difference,
+    }
+}
+
+/// The server's error with the SecurityToken, and any secret value, masked in every text it
+/// carries: a message can echo the string to sign, and the error's Debug prints it as it is.
+pub fn sanitized(mut api: ApiError) -> ApiError {
+    for text in [
+        &mut api.message,
+        &mut api.request_id,
+        &mut api.host_id,
+        &mut api.recommend,
+    ] {
+        *text = mask_token_in(text);
+    }
+    if let Some(detail) = api.access_denied_detail.as_mut() {
+        mask_json(detail);
+    }
+    api
+}
+
+fn mask_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = mask_token_in(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mask_json),
+        _ => {}
+    }
 }
 
 /// Names what differs between two strings to sign: the method, the path, or parameters.

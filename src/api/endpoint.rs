@@ -4,7 +4,6 @@
 //! [`check_url`] refuses anything else before a byte is sent, and the client calls it for every
 //! URL it is about to use.
 
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use reqwest::Url;
