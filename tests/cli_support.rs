@@ -35,6 +35,12 @@ pub struct Env {
     pub vars: Vec<(String, String)>,
 }
 
+impl Default for Env {
+    fn default() -> Self {
+        Env::new()
+    }
+}
+
 impl Env {
     pub fn new() -> Env {
         Env {
