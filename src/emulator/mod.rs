@@ -13,9 +13,9 @@
 //! the write, signals its connection's task, and the task drops the connection.
 //! Dropping the `Emulator` stops it.
 
+pub mod acs3;
 mod action_names;
 pub mod actions;
-pub mod acs3;
 mod auth;
 pub mod cli;
 mod faults;
