@@ -9,10 +9,16 @@
 //!   `--page-concurrency`.
 //! - headless without credentials: an error that lists where credentials were looked for.
 
-use crate::api::client::Client;
-use crate::api::credentials::CredentialSource;
-use crate::cli::GlobalOpts;
-use crate::emulator::Emulator;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::api::client::{Client, ClientConfig, RetryPolicy};
+use crate::api::credentials::{self, CredentialError, CredentialSource, Credentials};
+use crate::api::endpoint::{Endpoints, DEFAULT_REGION};
+use crate::api::secret::Secret;
+use crate::cli::{EndpointType, GlobalOpts};
+use crate::emulator::{Emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {
@@ -34,7 +40,109 @@ pub struct Backend {
 
 impl Backend {
     pub async fn connect(opts: &GlobalOpts, face: Face) -> anyhow::Result<Backend> {
-        let _ = (opts, face);
-        anyhow::bail!("the backend is not built yet")
+        Self::connect_with(opts, face, &|key| std::env::var(key).ok()).await
     }
+
+    /// [`Backend::connect`] with the environment read through `lookup`.
+    pub async fn connect_with(
+        opts: &GlobalOpts,
+        face: Face,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Backend> {
+        if opts.demo {
+            return Self::demo(opts, None).await;
+        }
+
+        let resolved = match credentials::resolve(lookup, opts.profile.as_deref()) {
+            Ok(resolved) => resolved,
+            Err(CredentialError::NotFound { looked }) if face == Face::Tui => {
+                let reason = format!(
+                    "no credentials found (looked in: {}); showing the demo world",
+                    looked.join("; ")
+                );
+                return Self::demo(opts, Some(reason)).await;
+            }
+            Err(e @ CredentialError::NotFound { .. }) => {
+                anyhow::bail!(
+                    "{e}\n(run with --demo to use the built-in emulator and its demo world)"
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+
+        let endpoints = match &opts.endpoint {
+            Some(url) => Endpoints::Fixed(url.clone()),
+            None => Endpoints::Regional {
+                vpc: opts.endpoint_type == EndpointType::Vpc,
+            },
+        };
+        let region = opts
+            .region
+            .clone()
+            .or(resolved.region)
+            .unwrap_or_else(|| DEFAULT_REGION.to_string());
+        let source = resolved.credentials.source.clone();
+        let client = Client::new(client_config(opts, resolved.credentials, endpoints)?)?;
+        Ok(Backend {
+            client,
+            region,
+            source,
+            read_only: opts.read_only,
+            demo: None,
+            demo_reason: None,
+        })
+    }
+
+    async fn demo(opts: &GlobalOpts, reason: Option<String>) -> anyhow::Result<Backend> {
+        let emulator = Emulator::start_demo()
+            .await
+            .context("cannot start the built-in emulator for demo mode")?;
+        let credentials = Credentials {
+            access_key_id: DEMO_ACCESS_KEY_ID.to_string(),
+            access_key_secret: Secret::new(DEMO_ACCESS_KEY_SECRET),
+            security_token: None,
+            source: CredentialSource::Demo,
+        };
+        let endpoints = Endpoints::Fixed(emulator.url());
+        let client = Client::new(client_config(opts, credentials, endpoints)?)?;
+        if let Some(why) = &reason {
+            tracing::info!("demo mode: {why}");
+        }
+        Ok(Backend {
+            client,
+            region: opts
+                .region
+                .clone()
+                .unwrap_or_else(|| DEFAULT_REGION.to_string()),
+            source: CredentialSource::Demo,
+            read_only: opts.read_only,
+            demo: Some(emulator),
+            demo_reason: reason,
+        })
+    }
+}
+
+fn client_config(
+    opts: &GlobalOpts,
+    credentials: Credentials,
+    endpoints: Endpoints,
+) -> anyhow::Result<ClientConfig> {
+    if !(opts.timeout.is_finite() && opts.timeout > 0.0 && opts.timeout <= 3600.0) {
+        anyhow::bail!(
+            "--timeout {}: give a number of seconds above 0 and at most 3600",
+            opts.timeout
+        );
+    }
+    if opts.page_concurrency == 0 {
+        anyhow::bail!("--page-concurrency must be at least 1");
+    }
+    Ok(ClientConfig {
+        read_timeout: Duration::from_secs_f64(opts.timeout),
+        retry: RetryPolicy {
+            base_delay: Duration::from_millis(opts.retry_base_ms),
+            ..RetryPolicy::default()
+        },
+        page_concurrency: opts.page_concurrency,
+        ..ClientConfig::new(credentials, endpoints)
+    })
 }

@@ -1,11 +1,148 @@
-//! `sagroam emulator`: the emulator as a process of its own.
+//! `sagroam emulator`: the emulator as a process of its own. The first line on stdout is
+//! `listening on http://HOST:PORT`, flushed at once, so a script can read the address; it
+//! serves until SIGINT or SIGTERM and then exits 0.
 
+use std::io::Write as _;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::cli::EmulatorArgs;
+use super::{Emulator, Options, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
+use crate::cli::{exit, EmulatorArgs};
+
+/// Where the secret of `--access-key-id` comes from: never the command line.
+pub const SECRET_ENV: &str = "SAGROAM_EMULATOR_ACCESS_KEY_SECRET";
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
-    let _ = args;
-    eprintln!("sagroam emulator: not built yet");
-    ExitCode::from(1)
+    let options = match options(&args) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("sagroam emulator: {message}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let listen = match resolve(&args.listen) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("sagroam emulator: {message}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sagroam emulator: cannot start the runtime: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    };
+    let demo_keys = args.world.is_none() && args.access_key_id.is_none();
+    runtime.block_on(serve(listen, options, demo_keys))
+}
+
+fn options(args: &EmulatorArgs) -> Result<Options, String> {
+    for (name, rate) in [
+        ("--fail-rate", args.fail_rate),
+        ("--throttle-rate", args.throttle_rate),
+        ("--drop-rate", args.drop_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("{name} is a share from 0 to 1, not {rate}"));
+        }
+    }
+    let world_json = match &args.world {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the world file {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let access_key = match &args.access_key_id {
+        Some(id) => {
+            let secret = std::env::var(SECRET_ENV)
+                .ok()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| format!("--access-key-id needs its secret in {SECRET_ENV}"))?;
+            Some((id.clone(), secret))
+        }
+        None => None,
+    };
+    Ok(Options {
+        world_json,
+        access_key,
+        latency: Duration::from_millis(args.latency_ms),
+        jitter: Duration::from_millis(args.jitter_ms),
+        fail_rate: args.fail_rate,
+        throttle_rate: args.throttle_rate,
+        drop_rate: args.drop_rate,
+        seed: args.seed,
+    })
+}
+
+fn resolve(listen: &str) -> Result<SocketAddr, String> {
+    listen
+        .to_socket_addrs()
+        .map_err(|e| format!("--listen {listen:?}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("--listen {listen:?} names no address"))
+}
+
+async fn serve(listen: SocketAddr, options: Options, demo_keys: bool) -> ExitCode {
+    let emulator = match Emulator::start(listen, options).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("sagroam emulator: cannot serve on {listen}: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    };
+
+    let mut out = std::io::stdout().lock();
+    let mut printed = writeln!(out, "listening on {}", emulator.url()).and_then(|_| out.flush());
+    if printed.is_ok() {
+        printed = if demo_keys {
+            writeln!(out, "AccessKeyId: {DEMO_ACCESS_KEY_ID}")
+                .and_then(|_| writeln!(out, "AccessKeySecret: {DEMO_ACCESS_KEY_SECRET}"))
+                .and_then(|_| writeln!(out, "(the demo world's public key pair)"))
+        } else {
+            writeln!(
+                out,
+                "AccessKeyIds: {}",
+                emulator.access_key_ids().join(", ")
+            )
+        }
+        .and_then(|_| out.flush());
+    }
+    drop(out);
+    if let Err(e) = printed {
+        eprintln!("sagroam emulator: cannot write to stdout: {e}");
+        return ExitCode::from(exit::OTHER);
+    }
+
+    match stop_signal().await {
+        Ok(name) => tracing::info!("emulator stopping on {name}"),
+        Err(e) => {
+            eprintln!("sagroam emulator: cannot wait for signals: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    }
+    drop(emulator);
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => Ok("SIGTERM"),
+        _ = int.recv() => Ok("SIGINT"),
+    }
+}
+
+#[cfg(not(unix))]
+async fn stop_signal() -> std::io::Result<&'static str> {
+    tokio::signal::ctrl_c().await.map(|_| "Ctrl-C")
 }
