@@ -306,7 +306,7 @@ async fn handle(
 
 fn incoming(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Incoming {
     let query = sign::parse_query(uri.query().unwrap_or(""));
-    let mut params: Params = query;
+    let mut params: Params = query.clone();
     let headers: Vec<(String, String)> = headers
         .iter()
         .map(|(k, v)| {
@@ -324,7 +324,9 @@ fn incoming(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> In
         method: method.as_str().to_ascii_uppercase(),
         path: uri.path().to_string(),
         params,
+        query,
         headers,
+        body: body.to_vec(),
     }
 }
 
