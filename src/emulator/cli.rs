@@ -90,6 +90,15 @@ fn resolve(listen: &str) -> Result<SocketAddr, String> {
 }
 
 async fn serve(listen: SocketAddr, options: Options, demo_keys: bool) -> ExitCode {
+    // Listen for the signals before the address is printed: a caller may send one as soon as
+    // it has read the first line.
+    let mut signals = match StopSignals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sagroam emulator: cannot listen for signals: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    };
     let emulator = match Emulator::start(listen, options).await {
         Ok(e) => e,
         Err(e) => {
@@ -120,29 +129,47 @@ async fn serve(listen: SocketAddr, options: Options, demo_keys: bool) -> ExitCod
         return ExitCode::from(exit::OTHER);
     }
 
-    match stop_signal().await {
-        Ok(name) => tracing::info!("emulator stopping on {name}"),
-        Err(e) => {
-            eprintln!("sagroam emulator: cannot wait for signals: {e}");
-            return ExitCode::from(exit::OTHER);
-        }
-    }
+    let name = signals.next().await;
+    tracing::info!("emulator stopping on {name}");
     drop(emulator);
     ExitCode::SUCCESS
 }
 
 #[cfg(unix)]
-async fn stop_signal() -> std::io::Result<&'static str> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => Ok("SIGTERM"),
-        _ = int.recv() => Ok("SIGINT"),
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn install() -> std::io::Result<StopSignals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+        }
     }
 }
 
 #[cfg(not(unix))]
-async fn stop_signal() -> std::io::Result<&'static str> {
-    tokio::signal::ctrl_c().await.map(|_| "Ctrl-C")
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn install() -> std::io::Result<StopSignals> {
+        Ok(StopSignals)
+    }
+
+    async fn next(&mut self) -> &'static str {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
