@@ -1,0 +1,72 @@
+//! Every way out of the TUI leaves the terminal as it found it: the `stty -g` settings after
+//! equal those before, for a quit, an error, a panic, SIGTERM and SIGHUP.
+
+mod tmux_support;
+
+use tmux_support::{tmux_available, Tmux};
+
+/// Starts the TUI, waits until it has drawn, ends it with `end`, and checks the terminal
+/// settings and the exit status.
+fn exit_path(extra: &str, end: impl FnOnce(&Tmux), status: &str) -> Tmux {
+    let t = Tmux::start(100, 30);
+    t.start_sagroam(extra);
+    t.wait_for("Status log");
+    t.wait_for("Shanghai-Lab-APP");
+    end(&t);
+
+    let after = t.wait_file("after");
+    let before = t.file("before").unwrap_or_default();
+    assert_eq!(before.trim(), after, "stty settings changed");
+    assert_eq!(
+        t.file("rc").unwrap_or_default().trim(),
+        status,
+        "exit status"
+    );
+    t
+}
+
+fn kill(t: &Tmux, signal: &str) {
+    let pid = t.wait_file("pid");
+    let out = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn quit_restores_the_terminal() {
+    if !tmux_available() {
+        panic!("tmux is needed for this test");
+    }
+    let t = exit_path("", |t| t.keys(&["q"]), "0");
+    // The shell's own screen is back: the alternate screen was left.
+    let screen = t.screen();
+    assert!(!screen.contains("Status log"), "{screen}");
+}
+
+#[test]
+fn an_error_restores_the_terminal() {
+    let t = exit_path("--test-error-after-ms 4000", |_| {}, "1");
+    t.wait_for("error requested by --test-error-after-ms");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_the_report() {
+    let t = exit_path("--test-panic-after-ms 4000", |_| {}, "101");
+    let screen = t.wait_for("panic requested by --test-panic-after-ms");
+    assert!(
+        !screen.contains("Status log"),
+        "the report is on the shell's screen: {screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    exit_path("", |t| kill(t, "-TERM"), "143");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    exit_path("", |t| kill(t, "-HUP"), "129");
+}
