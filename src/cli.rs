@@ -502,22 +502,35 @@ fn json<T: Serialize + ?Sized>(rows: &T) -> String {
     text
 }
 
+/// Columns padded to the widest cell as a terminal shows it; an empty cell prints `-` so
+/// that every row splits into the same number of words.
 fn format_table(table: &Table) -> String {
-    let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &table.rows {
+    use unicode_width::UnicodeWidthStr as _;
+
+    let rows: Vec<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| if c.is_empty() { "-" } else { c.as_str() })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<&str> = table.headers.to_vec();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     let mut out = String::new();
-    let headers: Vec<String> = table.headers.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&headers).chain(&table.rows) {
+    for row in std::iter::once(&headers).chain(&rows) {
         let mut line = String::new();
         for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
             if i + 1 == widths.len() {
                 line.push_str(cell);
             } else {
-                let pad = w - cell.chars().count();
+                let pad = w.saturating_sub(cell.width());
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad + 2));
             }

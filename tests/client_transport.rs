@@ -426,3 +426,54 @@ async fn a_roam_to_where_the_account_already_is_sends_nothing() {
     assert!(matches!(e, Error::Precondition(_)), "{e:?}");
     assert_eq!(server.count("RoamClientUser"), 0);
 }
+
+#[tokio::test]
+async fn a_tls_handshake_with_something_that_is_not_tls_is_told_apart() {
+    // A plain-text server behind an https:// URL: it answers the ClientHello with HTTP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let e = client_for(&format!("https://{addr}"))
+        .call(&regions())
+        .await
+        .unwrap_err();
+    task.abort();
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportKind::Tls,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(!e.outcome_unknown());
+}
+
+#[tokio::test]
+async fn an_answer_cut_in_the_middle_of_its_body_is_a_closed_connection() {
+    let server = Responder::start(|_, _| {
+        Reply::Raw("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"RequestId\":".into())
+    })
+    .await;
+    let e = client_for(&server.url()).call(&roam()).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportKind::Closed,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.outcome_unknown());
+}

@@ -802,8 +802,18 @@ fn transport_kind(error: &reqwest::Error) -> TransportKind {
     } else if text.contains("dns error") || text.contains("failed to lookup address") {
         TransportKind::Dns
     } else if error.is_connect() {
-        let tls = ["tls", "certificate", "handshake", "peer", "alert"];
-        if tls.iter().any(|t| text.contains(t)) && !has(K::ConnectionRefused) {
+        // rustls reports through tokio-rustls as InvalidData; its texts name the rest.
+        let tls = [
+            "tls",
+            "certificate",
+            "handshake",
+            "peer",
+            "alert",
+            "corrupt message",
+        ];
+        if (has(K::InvalidData) || tls.iter().any(|t| text.contains(t)))
+            && !has(K::ConnectionRefused)
+        {
             TransportKind::Tls
         } else {
             TransportKind::Refused
