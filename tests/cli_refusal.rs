@@ -176,3 +176,24 @@ async fn dry_run_signs_for_the_target_regions_endpoint_and_sends_nothing() {
     }
     assert_eq!(trap.hits(), 0, "--dry-run sent something");
 }
+
+#[tokio::test]
+async fn a_bad_configuration_exits_1_before_anything_is_sent() {
+    let trap = Trap::start();
+    let env = trapped(&trap);
+    let url = trap.url();
+    for (args, said) in [
+        (vec!["regions", "--timeout", "0"], "--timeout"),
+        (vec!["regions", "--profile", "nobody"], "\"nobody\""),
+        (vec!["regions", "--endpoint", "ftp://127.0.0.1/"], "scheme"),
+    ] {
+        let mut all = args.clone();
+        if !all.contains(&"--endpoint") {
+            all.extend(["--endpoint", &url]);
+        }
+        let run = env.run(&all).await;
+        assert_eq!(run.status, 1, "{all:?}\n{run:?}");
+        assert!(run.stderr.contains(said), "{all:?}\n{run:?}");
+    }
+    assert_eq!(trap.hits(), 0);
+}
