@@ -126,3 +126,68 @@ fn the_lost_answer_is_found_applied() {
     press_roam(&t);
     t.wait_for("the target's users were read: applied");
 }
+
+/// The rest of the demo world's cases the TUI can reach, as the README's walk-through lists
+/// them: what the preflight shows, and what the status log says after Roam.
+#[test]
+fn the_other_demo_cases() {
+    let cases: [(&str, usize, &str, &str, &str); 7] = [
+        (
+            "zhang.wei",
+            0,
+            "sag-hzfull2000dm2n3o4p",
+            "✗ 10 target has room",
+            "failed: ClientUser.UserOverLimit:",
+        ),
+        (
+            "zhang.wei",
+            1,
+            "sag-hknocidr03y4z5a6b7",
+            "✗  7 target has a CIDR block",
+            "failed: SAG.CidrEmpty:",
+        ),
+        (
+            "wang.fang",
+            0,
+            "sag-hzapp1demo8i9j0k1l",
+            "✗ 12 static IP fits the target",
+            "failed: ClientUser.InvalidClientIp:",
+        ),
+        (
+            "zhao.lei.video",
+            2,
+            "sag-sglite1000ak6l7m8n",
+            "All checks passed.",
+            "failed: ClientUser.BandwidthInvalid:",
+        ),
+        (
+            "chen.jing",
+            0,
+            "sag-hzapp1demo8i9j0k1l",
+            "✗  9 user not yet in target",
+            "Roam of chen.jing to cn-hangzhou/sag-hzapp1demo8i9j0k1l failed:",
+        ),
+        (
+            "zhang.wei",
+            1,
+            "sag-hkarrears08c9d0e1f",
+            "✗  + target paid up",
+            "Roamed zhang.wei to cn-hongkong/sag-hkarrears08c9d0e1f: RequestId",
+        ),
+        (
+            "zhang.wei",
+            2,
+            "sag-sgexpired0s3t4u5v6",
+            "✗  + target not expired",
+            "Roamed zhang.wei to ap-southeast-1/sag-sgexpired0s3t4u5v6: RequestId",
+        ),
+    ];
+    for (user, region_down, target, preflight, outcome) in cases {
+        let t = office_users();
+        select_user(&t, user);
+        choose_target(&t, region_down, target);
+        t.wait_for(preflight);
+        press_roam(&t);
+        t.wait_for(outcome);
+    }
+}
