@@ -303,6 +303,17 @@ async fn a_wrong_secret_and_sts_credentials_against_the_emulator() {
     let run = run_in(&env, &emu.url(), &["regions", "--output", "json"]).await;
     assert_eq!(run.status, 0, "{run:?}");
     assert_eq!(json(&run).len(), 5);
+    let log = env.log();
+    assert!(
+        log.contains("DescribeRegions"),
+        "the call is not in the log: {log}"
+    );
+    for secret in ["sagroam-demo-sts-secret", "sagroam-demo-sts-token"] {
+        assert!(
+            !log.contains(secret) && !run.stderr.contains(secret),
+            "{secret} leaked"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -130,3 +130,70 @@ async fn without_credentials_a_command_says_where_it_looked() {
     assert!(run.stderr.contains("--demo"), "{run:?}");
     assert_eq!(trap.hits(), 0);
 }
+
+#[tokio::test]
+async fn dry_run_signs_for_the_target_regions_endpoint_and_sends_nothing() {
+    let trap = Trap::start();
+    let env = trapped(&trap);
+    let roam = [
+        "roam",
+        "alice",
+        "--from",
+        "cn-shanghai/sag-1",
+        "--to",
+        "cn-hangzhou/sag-2",
+        "--dry-run",
+    ];
+    let public = env.run(&roam).await;
+    assert_eq!(public.status, 0, "{public:?}");
+    assert!(
+        public.lines()[0].starts_with("POST https://smartag.cn-hangzhou.aliyuncs.com/?"),
+        "{public:?}"
+    );
+
+    let mut vpc_args = roam.to_vec();
+    vpc_args.extend(["--endpoint-type", "vpc"]);
+    let vpc = env.run(&vpc_args).await;
+    assert!(
+        vpc.lines()[0].starts_with("POST https://smartag-vpc.cn-hangzhou.aliyuncs.com/?"),
+        "{vpc:?}"
+    );
+    for run in [&public, &vpc] {
+        let url = run.lines()[0];
+        for param in [
+            "Action=RoamClientUser",
+            "RegionId=cn-hangzhou",
+            "OriginRegionId=cn-shanghai",
+            "OriginSmartAGId=sag-1",
+            "TargetSmartAGId=sag-2",
+            "UserName=alice",
+            "Format=JSON",
+            "Version=2018-03-13",
+        ] {
+            assert!(url.contains(param), "{param} missing: {url}");
+        }
+        assert!(run.lines()[1].starts_with("StringToSign: POST&%2F&AccessKeyId%3D"));
+    }
+    assert_eq!(trap.hits(), 0, "--dry-run sent something");
+}
+
+#[tokio::test]
+async fn a_bad_configuration_exits_1_before_anything_is_sent() {
+    let trap = Trap::start();
+    let env = trapped(&trap);
+    let url = trap.url();
+    for (args, said) in [
+        (vec!["regions", "--timeout", "0"], "--timeout"),
+        (vec!["regions", "--profile", "nobody"], "\"nobody\""),
+        (vec!["regions", "--endpoint", "ftp://127.0.0.1/"], "scheme"),
+    ] {
+        let mut all = args.clone();
+        if !all.contains(&"--endpoint") {
+            all.extend(["--endpoint", &url]);
+        }
+        let run = env.run(&all).await;
+        assert_eq!(run.status, 1, "{all:?}\n{run:?}");
+        assert!(run.stderr.contains(said), "{all:?}\n{run:?}");
+    }
+    assert_eq!(trap.hits(), 0);
+}

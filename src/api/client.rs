@@ -287,16 +287,24 @@ impl Client {
 
         let cause = match self.call(roam).await {
             Ok(answer) => {
+                tracing::info!(
+                    user = %roam.user_name,
+                    target = %roam.target_smart_ag_id,
+                    request_id = %answer.request_id,
+                    "roamed"
+                );
                 return Ok(RoamOutcome::Roamed {
                     request_id: answer.request_id,
-                })
+                });
             }
             Err(e) if e.outcome_unknown() => e,
             Err(e) => return Err(e),
         };
 
         tracing::warn!(error = %cause, "the answer of a roam was lost; reading the target again");
-        match self.target_has_user(roam).await {
+        let check = self.target_has_user(roam).await;
+        tracing::info!(user = %roam.user_name, found = ?check.as_ref().ok(), "read after a lost answer");
+        match check {
             Ok(true) => Ok(RoamOutcome::LostAnswerApplied { cause }),
             Ok(false) => Ok(RoamOutcome::LostAnswerNotApplied { cause }),
             Err(check) => Err(match cause {
