@@ -571,3 +571,43 @@ async fn fault_rates_repeat_with_their_seed() {
         assert!(first.iter().any(|s| s == kind), "{kind} in {first:?}");
     }
 }
+
+#[test]
+fn the_readme_lists_every_roam_case_and_the_checks_in_their_order() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let begin = readme.find("<!-- emulator:begin -->").unwrap();
+    let end = readme.find("<!-- emulator:end -->").unwrap();
+    let section = &readme[begin..end];
+    for case in WorldFile::demo().roam_cases {
+        let row = format!(
+            "| `{}` | {} / `{}` | {} / `{}` | `{}` |",
+            case.user,
+            case.origin_region,
+            case.origin,
+            case.target_region,
+            case.target,
+            case.expect
+        );
+        assert!(section.contains(&row), "README lacks {row}");
+    }
+    let mut at = section
+        .find("twelve checks")
+        .expect("the roam checks' table");
+    for (n, check) in sagroam::emulator::actions::ROAM_CHECKS.iter().enumerate() {
+        let row = format!("| {} | ", n + 1);
+        let code = format!("`{}` |", check.code);
+        let found = section[at..]
+            .find(&row)
+            .map(|i| at + i)
+            .filter(|i| section[*i..].lines().next().unwrap().ends_with(&code))
+            .unwrap_or_else(|| {
+                panic!(
+                    "roam check {} ({}) out of order in the README",
+                    n + 1,
+                    check.code
+                )
+            });
+        at = found + 1;
+    }
+}

@@ -176,8 +176,11 @@ fn name_invalid() -> Failure {
 
 /// The instance and the name of an account that exists in it (`UserName`).
 fn existing_user(world: &World, p: &Params) -> Result<(usize, String), Failure> {
-    let i = instance_index(world, p)?;
+    for name in ["RegionId", "SmartAGId", "UserName"] {
+        required(p, name)?;
+    }
     let name = required(p, "UserName")?;
+    let i = instance_index(world, p)?;
     if name.is_empty() {
         return Err(Failure::bad(
             "ClientUser.NameEmpty",
@@ -317,9 +320,12 @@ fn describe_users(world: &World, p: &Params, request_id: String) -> Result<Done,
 // ---- writes ------------------------------------------------------------------------------
 
 fn create_user(world: &mut World, p: &Params, request_id: String) -> Result<Done, Failure> {
-    let i = instance_index(world, p)?;
+    for name in ["RegionId", "SmartAGId", "UserMail", "Bandwidth"] {
+        required(p, name)?;
+    }
     let mail = required(p, "UserMail")?;
     let bandwidth = required(p, "Bandwidth")?;
+    let i = instance_index(world, p)?;
     let instance = &world.instances[i];
 
     if !instance.is_software() {
