@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 
 from aliyunsdkcore.acs_exception.exceptions import ServerException
+from aliyunsdkcore.auth.credentials import StsTokenCredential
 from aliyunsdkcore.client import AcsClient
 from aliyunsdksmartag.request.v20180313.DescribeRegionsRequest import DescribeRegionsRequest
 from aliyunsdksmartag.request.v20180313.DescribeSmartAccessGatewayClientUsersRequest import (
@@ -46,6 +47,16 @@ class User:
     mail: str
 
 
+@dataclass(frozen=True)
+class Key:
+    id: str
+    secret: str
+    security_token: str = None
+
+
+DEMO_KEY = Key(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+
+
 class ClassicSdk:
     """aliyunsdkcore 2.16.1 + aliyunsdksmartag 2.0.4."""
 
@@ -55,13 +66,14 @@ class ClassicSdk:
     error_type = ServerException
     wrong_secret_code = "InvalidAccessKeySecret"
 
-    def __init__(self, host_port, secret=DEMO_ACCESS_KEY_SECRET):
+    def __init__(self, host_port, key=DEMO_KEY):
         self._host_port = host_port
-        self._secret = secret
+        self._key = key
         self._clients = {}
 
-    def with_secret(self, secret):
-        return ClassicSdk(self._host_port, secret)
+    def with_key(self, key):
+        """The same setup signing with another key."""
+        return ClassicSdk(self._host_port, key)
 
     @staticmethod
     def error(exc):
@@ -69,7 +81,12 @@ class ClassicSdk:
 
     def _client(self, region):
         if region not in self._clients:
-            client = AcsClient(DEMO_ACCESS_KEY_ID, self._secret, region)
+            key = self._key
+            if key.security_token:
+                credential = StsTokenCredential(key.id, key.secret, key.security_token)
+                client = AcsClient(region_id=region, credential=credential)
+            else:
+                client = AcsClient(key.id, key.secret, region)
             for known in REGIONS:
                 client.add_endpoint(known, "Smartag", self._host_port)
             self._clients[region] = client
@@ -121,14 +138,14 @@ class TeaSdk:
     error_type = TeaClientException
     wrong_secret_code = "SignatureDoesNotMatch"
 
-    def __init__(self, host_port, signature_algorithm, secret=DEMO_ACCESS_KEY_SECRET):
+    def __init__(self, host_port, signature_algorithm, key=DEMO_KEY):
         self._host_port = host_port
         self._signature_algorithm = signature_algorithm
-        self._secret = secret
         self._client = TeaClient(
             TeaConfig(
-                access_key_id=DEMO_ACCESS_KEY_ID,
-                access_key_secret=secret,
+                access_key_id=key.id,
+                access_key_secret=key.secret,
+                security_token=key.security_token,
                 region_id="cn-shanghai",
                 endpoint=host_port,
                 protocol="http",
@@ -136,8 +153,9 @@ class TeaSdk:
             )
         )
 
-    def with_secret(self, secret):
-        return TeaSdk(self._host_port, self._signature_algorithm, secret)
+    def with_key(self, key):
+        """The same setup signing with another key."""
+        return TeaSdk(self._host_port, self._signature_algorithm, key)
 
     @staticmethod
     def error(exc):

@@ -7,6 +7,8 @@ section lists its cases).
 
 import pytest
 
+from sdks import DEMO_ACCESS_KEY_ID, Key
+
 # The demo world, as assets/demo-world.json defines it.
 SHANGHAI, HANGZHOU = "cn-shanghai", "cn-hangzhou"
 SHANGHAI_OFFICE = "sag-shapp1demo0a1b2c3d"  # SAG APP, cn-shanghai
@@ -16,7 +18,10 @@ HANGZHOU_CPE = "sag-hzcpe1000aq5r6s7t8"  # a hardware SAG-1000, cn-hangzhou
 ROAMER = "zhang.wei"  # in the Shanghai office; roaming it to Hangzhou HQ succeeds
 FULL_COUNT = 2000
 
-WRONG_SECRET = "not-the-demo-secret"
+WRONG_SECRET = Key(DEMO_ACCESS_KEY_ID, "not-the-demo-secret")
+# The demo world's STS key, with a token that serves and one that expired in 2025.
+STS_KEY = Key("STS.DemoSagroamStsKey", "sagroam-demo-sts-secret", "sagroam-demo-sts-token")
+STS_KEY_EXPIRED = Key(STS_KEY.id, STS_KEY.secret, "sagroam-demo-sts-token-expired")
 
 
 def test_lists_regions(sdk):
@@ -87,7 +92,7 @@ def test_roams_a_user_and_refuses_the_same_roam_again(sdk):
 def test_a_wrong_secret_is_refused_with_signature_does_not_match(sdk, gate):
     mark, _ = gate.snapshot()
     with pytest.raises(sdk.error_type) as raised:
-        sdk.with_secret(WRONG_SECRET).regions()
+        sdk.with_key(WRONG_SECRET).regions()
     code, status, _ = sdk.error(raised.value)
 
     # What the SDK raises: Tea keeps the server's code; the classic SDK rewrites it into
@@ -98,3 +103,14 @@ def test_a_wrong_secret_is_refused_with_signature_does_not_match(sdk, gate):
     # What the emulator answered, as the gate saw it on the wire.
     answers = [(p.status, p.code) for p in gate.passages_since(mark)]
     assert answers == [(400, "SignatureDoesNotMatch")]
+
+
+def test_an_sts_key_serves_with_its_token_and_not_with_an_expired_one(sdk):
+    # Each SDK carries the token its own way: the classic one in the signed query and a header,
+    # Tea v1 in the signed query, Tea ACS3 in the signed x-acs-security-token header.
+    assert HANGZHOU in sdk.with_key(STS_KEY).regions()
+
+    with pytest.raises(sdk.error_type) as raised:
+        sdk.with_key(STS_KEY_EXPIRED).regions()
+    code, status, _ = sdk.error(raised.value)
+    assert (code, status) == ("InvalidSecurityToken.Expired", 400)
