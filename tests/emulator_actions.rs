@@ -611,3 +611,82 @@ fn the_readme_lists_every_roam_case_and_the_checks_in_their_order() {
         at = found + 1;
     }
 }
+
+// ---- other worlds ------------------------------------------------------------------------
+
+const SMALL_WORLD: &str = r#"{
+  "access_keys": [{ "id": "LTAI5tSmallWorldKey", "secret": "small-world-secret" }],
+  "static_ip_policy": "drop",
+  "regions": [
+    { "id": "cn-shanghai", "local_name": { "zh-CN": "上海", "en-US": "Shanghai" } },
+    { "id": "cn-beijing", "local_name": { "zh-CN": "北京", "en-US": "Beijing" } }
+  ],
+  "instances": [
+    { "id": "sag-aaaaaaaaaaaaaaaaaa", "region": "cn-shanghai", "name": "A", "kind": "software",
+      "cidr_blocks": ["10.1.0.0/16"], "user_quota": 5,
+      "create_time": "2025-01-01T00:00:00Z", "end_time": "2030-01-01T00:00:00Z",
+      "users": [{ "name": "static.user", "mail": "s@example.com", "static_ip": "10.1.0.9" }] },
+    { "id": "sag-bbbbbbbbbbbbbbbbbb", "region": "cn-beijing", "name": "B", "kind": "software",
+      "cidr_blocks": ["10.2.0.0/16"], "user_quota": 5,
+      "create_time": "2025-01-01T00:00:00Z", "end_time": "2030-01-01T00:00:00Z" }
+  ]
+}"#;
+
+#[tokio::test]
+async fn a_world_of_its_own_with_static_ips_dropped_on_roam() {
+    let options = sagroam::emulator::Options {
+        world_json: Some(SMALL_WORLD.to_string()),
+        ..Default::default()
+    };
+    let emu = Emulator::start("127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap();
+    let http = http();
+    let key = ("LTAI5tSmallWorldKey", "small-world-secret");
+
+    let p = signed("POST", common("DescribeRegions", &[], key.0), key.1);
+    let regions = send(&http, &emu.url(), "POST", &p).await.json();
+    assert_eq!(regions["Regions"]["Region"].as_array().unwrap().len(), 2);
+    let demo_key = call(&http, &emu.url(), "DescribeRegions", &[]).await;
+    assert_eq!(demo_key.code(), "InvalidAccessKeyId.NotFound");
+
+    let roam = roam_params(
+        "static.user",
+        "cn-shanghai",
+        "sag-aaaaaaaaaaaaaaaaaa",
+        "cn-beijing",
+        "sag-bbbbbbbbbbbbbbbbbb",
+    );
+    let p = signed("POST", common("RoamClientUser", &roam, key.0), key.1);
+    let a = send(&http, &emu.url(), "POST", &p).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let copy = emu.users("sag-bbbbbbbbbbbbbbbbbb").unwrap();
+    assert_eq!(copy.len(), 1);
+    assert!(!copy[0].is_static_ip && copy[0].client_ip.is_empty());
+    let origin = emu.users("sag-aaaaaaaaaaaaaaaaaa").unwrap();
+    assert_eq!(origin[0].client_ip, "10.1.0.9");
+}
+
+#[tokio::test]
+async fn a_broken_world_is_refused_with_the_reason() {
+    let broken = [
+        (SMALL_WORLD.replace("10.2.0.0/16", "10.2.0.0/99"), "not a CIDR block"),
+        (SMALL_WORLD.replace("\"user_quota\": 5,\n      \"create_time\": \"2025-01-01T00:00:00Z\", \"end_time\": \"2030-01-01T00:00:00Z\",\n      \"users\"", "\"user_quota\": 0,\n      \"create_time\": \"2025-01-01T00:00:00Z\", \"end_time\": \"2030-01-01T00:00:00Z\",\n      \"users\""), "exceed the quota"),
+        (SMALL_WORLD.replace("cn-beijing\", \"name\"", "eu-nowhere-1\", \"name\""), "not in the world's regions"),
+        (SMALL_WORLD.replace("sag-bbbbbbbbbbbbbbbbbb", "sag-short"), "18 lower-case"),
+        (SMALL_WORLD.replace("\"kind\": \"software\",\n      \"cidr_blocks\": [\"10.1", "\"kind\": \"sag-1000\",\n      \"cidr_blocks\": [\"10.1"), "holds accounts"),
+        ("{ not json".to_string(), "does not parse"),
+    ];
+    for (json, reason) in broken {
+        assert_ne!(json, SMALL_WORLD, "the test's edit applied ({reason})");
+        let options = sagroam::emulator::Options {
+            world_json: Some(json),
+            ..Default::default()
+        };
+        let err = Emulator::start("127.0.0.1:0".parse().unwrap(), options)
+            .await
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains(reason), "{reason}: {err}");
+    }
+}

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::api::secret::mask_token_in;
 
 /// An error answered by the server: the body's `Code`, `Message`, `RequestId`, `HostId`,
-/// `Recommend` and `AccessDeniedDetail`, with the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// `Recommend` and `AccessDeniedDetail`, with the HTTP status. Debug and Display mask any
+/// SecurityToken the server's texts echo, however the value was built.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct ApiError {
     #[serde(default)]
@@ -35,6 +36,24 @@ impl ApiError {
     /// Whether a read that failed with this error may be sent again.
     pub fn is_retryable(&self) -> bool {
         self.http_status >= 500 || self.is_throttling()
+    }
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let detail = self
+            .access_denied_detail
+            .as_ref()
+            .map(|d| mask_token_in(&d.to_string()));
+        f.debug_struct("ApiError")
+            .field("code", &self.code)
+            .field("message", &mask_token_in(&self.message))
+            .field("request_id", &mask_token_in(&self.request_id))
+            .field("host_id", &mask_token_in(&self.host_id))
+            .field("recommend", &mask_token_in(&self.recommend))
+            .field("access_denied_detail", &detail)
+            .field("http_status", &self.http_status)
+            .finish()
     }
 }
 
@@ -197,6 +216,19 @@ mod tests {
             ..Default::default()
         };
         assert!(t.is_retryable() && s.is_retryable());
+    }
+
+    #[test]
+    fn debug_masks_an_echoed_token() {
+        let e = ApiError {
+            code: "SignatureDoesNotMatch".into(),
+            message: "server string to sign is:POST&%2F&SecurityToken%3DSTS.raw-token%26X%3D1"
+                .into(),
+            ..Default::default()
+        };
+        for shown in [format!("{e:?}"), e.to_string()] {
+            assert!(!shown.contains("STS.raw-token"), "{shown}");
+        }
     }
 
     #[test]

@@ -268,7 +268,7 @@ pub struct Password(pub String);
 
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::api::secret::MARK)
+        f.write_str("<password>")
     }
 }
 
