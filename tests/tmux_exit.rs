@@ -10,6 +10,10 @@ use tmux_support::{tmux_available, Tmux};
 fn exit_path(extra: &str, end: impl FnOnce(&Tmux), status: &str) -> Tmux {
     let t = Tmux::start(100, 30);
     t.start_sagroam(extra);
+    started_and_ended(t, end, status)
+}
+
+fn started_and_ended(t: Tmux, end: impl FnOnce(&Tmux), status: &str) -> Tmux {
     t.wait_for("Status log");
     t.wait_for("Shanghai-Lab-APP");
     end(&t);
@@ -43,6 +47,21 @@ fn quit_restores_the_terminal() {
     // The shell's own screen is back: the alternate screen was left.
     let screen = t.screen();
     assert!(!screen.contains("Status log"), "{screen}");
+}
+
+#[test]
+fn without_log_file_the_log_goes_to_the_xdg_state_dir() {
+    let t = Tmux::start(100, 30);
+    // No credentials in the clean environment: demo mode without --demo, and says why.
+    t.start_sagroam_args("");
+    t.wait_for("DEMO: the built-in emulator serves the demo world");
+    let t = started_and_ended(t, |t| t.keys(&["q"]), "0");
+    let log = std::fs::read_to_string(t.path("state/sagroam/sagroam.log")).unwrap();
+    assert!(log.contains("TUI started"), "{log}");
+    assert!(
+        log.contains("no credentials found"),
+        "status log entries reach the file: {log}"
+    );
 }
 
 #[test]

@@ -94,6 +94,10 @@ fn roam_a_user_then_find_it_in_the_target() {
     t.keys(&["Enter"]);
     t.wait_for("cn-hangzhou › sag-hzapp1demo8i9j0k1l");
     select_user(&t, "zhang.wei");
+
+    // Every status line also went to the log file, RequestId included.
+    let log = std::fs::read_to_string(t.path("sagroam.log")).unwrap();
+    assert!(log.contains(&format!("RequestId {id}")), "{log}");
 }
 
 #[test]

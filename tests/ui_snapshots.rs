@@ -200,8 +200,9 @@ fn too_small() {
 
 // ---- the roam dialog -----------------------------------------------------------------
 
-/// Opens the dialog on user00003 and answers the target listings: `target` replaces the
-/// target region's first instance, `target_users` are that instance's accounts.
+/// Lists `user` as the fourth account of the origin, opens the dialog on it and answers the
+/// target listings: `target` is the target region's only instance, `target_users` its
+/// accounts.
 fn dialog(
     user: ClientUser,
     target: SmartAccessGateway,
@@ -209,12 +210,31 @@ fn dialog(
     target_region_down: usize,
 ) -> App {
     let mut app = browsing(demo_config(), 12, 12);
-    if let Some(pos) =
-        (0..app.users.len()).find(|&p| app.users.get(p).unwrap().user_name == user.user_name)
-    {
-        let _ = pos;
+    let reload = keys(&mut app, &[Key::Char('R')]);
+    let Some(Effect::LoadUsers {
+        region,
+        instance,
+        request,
+    }) = reload.first().cloned()
+    else {
+        panic!("{reload:?}")
+    };
+    let mut rows = sample::users(0..3);
+    rows.push(user.clone());
+    rows.extend(sample::users(4..12));
+    for event in [PageEvent::Page(page(rows, 1, 100, 12)), PageEvent::Done] {
+        update(
+            &mut app,
+            Msg::Users {
+                region: region.clone(),
+                instance: instance.clone(),
+                request,
+                event,
+            },
+        );
     }
     keys(&mut app, &[Key::Down, Key::Down, Key::Down]);
+    assert_eq!(app.users.selected(), Some(&user));
     let mut effects = keys(&mut app, &[Key::Char('r')]);
     if target_region_down > 0 {
         keys(&mut app, &[Key::BackTab, Key::BackTab]);
@@ -230,7 +250,6 @@ fn dialog(
             _ => None,
         })
         .unwrap();
-    let _ = user;
     let effects = update(
         &mut app,
         Msg::TargetInstances {
@@ -324,6 +343,35 @@ fn dialog_failures() {
     snap(
         "dialog_fail_hardware",
         &dialog(sample::user(3), hardware, vec![], 0),
+    );
+
+    let mut bad_name = sample::user(3);
+    bad_name.user_name = "bob".into();
+    snap(
+        "dialog_fail_user_name",
+        &dialog(bad_name, hz_branch(), vec![], 0),
+    );
+
+    let mut wide = sample::user(3);
+    wide.bandwidth = 50_000;
+    snap(
+        "dialog_fail_bandwidth",
+        &dialog(wide, hz_branch(), vec![], 0),
+    );
+
+    let mut fixed_ip = sample::user(3);
+    fixed_ip.is_static_ip = true;
+    fixed_ip.client_ip = "10.10.0.50".into();
+    snap(
+        "dialog_fail_static_ip",
+        &dialog(fixed_ip, hz_branch(), vec![], 0),
+    );
+
+    let mut offline = hz_branch();
+    offline.status = "Offline".into();
+    snap(
+        "dialog_fail_offline",
+        &dialog(sample::user(3), offline, vec![], 0),
     );
 
     let mut overdue = hz_branch();

@@ -186,15 +186,15 @@ impl App {
     /// The first effects of a session, and the first lines of its log.
     pub fn start(&mut self) -> Vec<Effect> {
         if self.config.demo {
-            let why = match &self.config.demo_reason {
-                Some(r) => format!("DEMO: {r}; "),
-                None => "DEMO (--demo): ".to_string(),
+            match self.config.demo_reason.clone() {
+                Some(reason) => self.log.info(format!("Demo mode: {reason}")),
+                None => self.log.info("Demo mode (--demo)"),
             };
-            self.log.info(format!(
-                "{why}the built-in emulator serves the demo world. For real credentials set \
-                 ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET or an \
-                 ~/.aliyun/config.json profile, and start without --demo."
-            ));
+            self.log.info(
+                "DEMO: the built-in emulator serves the demo world. For real credentials set \
+                 ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile \
+                 in ~/.aliyun/config.json, and start without --demo.",
+            );
         } else {
             self.log
                 .info(format!("credentials from {}", self.config.source));

@@ -173,8 +173,14 @@ fn filter_title<'a, T: Keyed>(list: &List<T>) -> Option<Line<'a>> {
 }
 
 fn draw_panes(frame: &mut Frame, app: &App, area: Rect) {
+    // On a narrow screen the instance pane widens while it has the focus, so that names fit.
     let regions_w = (area.width * 22 / 100).clamp(16, 32);
-    let instances_w = (area.width - regions_w) * 40 / 100;
+    let share = if app.focus == Pane::Instances && area.width < 120 {
+        55
+    } else {
+        40
+    };
+    let instances_w = (area.width - regions_w) * share / 100;
     let [regions, instances, users] = Layout::horizontal([
         Constraint::Length(regions_w),
         Constraint::Length(instances_w),

@@ -88,12 +88,19 @@ impl Tmux {
     }
 
     /// Starts sagroam in demo mode under a shell that records `stty -g` before and after,
-    /// its exit status, and its pid (the `exec` keeps the pid the shell wrote).
+    /// its exit status, and its pid (the `exec` keeps the pid the shell wrote). The log goes
+    /// to `sagroam.log` in the temp dir.
     pub fn start_sagroam(&self, extra: &str) {
+        let d = self.dir.path().display();
+        self.start_sagroam_args(&format!("--demo --log-file {d}/sagroam.log {extra}"));
+    }
+
+    /// [`Tmux::start_sagroam`] with exactly these arguments.
+    pub fn start_sagroam_args(&self, args: &str) {
         let d = self.dir.path().display();
         let bin = env!("CARGO_BIN_EXE_sagroam");
         self.run_line(&format!(
-            "stty -g > {d}/before; sh -c 'echo $$ > {d}/pid; exec {bin} --demo --log-file {d}/sagroam.log {extra}'; echo $? > {d}/rc; stty -g > {d}/after"
+            "stty -g > {d}/before; sh -c 'echo $$ > {d}/pid; exec {bin} {args}'; echo $? > {d}/rc; stty -g > {d}/after"
         ));
     }
 
