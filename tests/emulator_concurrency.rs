@@ -202,10 +202,7 @@ async fn ten_thousand_concurrent_calls_lose_and_duplicate_nothing() {
     let shared_in_y = shared.roamed_y - shared.deleted_y;
     assert!((0..=1).contains(&shared_in_x), "{shared:?}");
     assert!((0..=1).contains(&shared_in_y), "{shared:?}");
-    assert!(
-        shared.created_x > 1 && shared.roamed_y > 0,
-        "the name was contended: {shared:?}"
-    );
+    assert!(shared.created_x > 1, "the name was contended: {shared:?}");
     if shared_in_x == 1 {
         expected_x.insert(SHARED.into());
     }

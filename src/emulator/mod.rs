@@ -343,7 +343,11 @@ fn process(shared: &Shared, req: &Incoming) -> (Response, bool) {
         .get("Format")
         .and_then(|f| Format::parse(f))
         .unwrap_or(Format::Json);
-    let refuse = |f: Failure| (reply::error(format, &f, &request_id, &host_id), false);
+    let refuse = |f: Failure| {
+        // Codes and statuses only: parameters can hold a SecurityToken or a password.
+        tracing::debug!(action = req.action(), status = f.status, code = %f.code, "refused");
+        (reply::error(format, &f, &request_id, &host_id), false)
+    };
 
     if req.method != "GET" && req.method != "POST" {
         return refuse(Failure::bad(
@@ -399,6 +403,13 @@ fn process(shared: &Shared, req: &Incoming) -> (Response, bool) {
         actions::dispatch(&mut world, action, &verified.params, &request_id)
     };
     let dropped = fault == Some(Fault::Drop);
+    tracing::debug!(
+        action,
+        ok = outcome.is_ok(),
+        code = outcome.as_ref().err().map(|f| f.code.as_str()),
+        dropped,
+        "answered"
+    );
     match outcome {
         Ok(done) => (
             reply::success(format, action, &request_id, &done.body),
