@@ -175,6 +175,7 @@ async fn ten_thousand_concurrent_calls_lose_and_duplicate_nothing() {
     let x_before: BTreeSet<String> = names_in(&emu, X.1).into_iter().collect();
     let y_before: BTreeSet<String> = names_in(&emu, Y.1).into_iter().collect();
 
+    let started = std::time::Instant::now();
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|i| {
             let calls = CALLS / CLIENTS + usize::from(i < CALLS % CLIENTS);
@@ -196,6 +197,11 @@ async fn ten_thousand_concurrent_calls_lose_and_duplicate_nothing() {
         calls += report.calls;
     }
     assert_eq!(calls, CALLS);
+    // Shown with --nocapture; a number to compare, not a test of speed.
+    println!(
+        "{CALLS} calls by {CLIENTS} clients in {:?}",
+        started.elapsed()
+    );
 
     // The shared name: successes alternate, so what they add up to is its final presence.
     let shared_in_x = shared.created_x - shared.deleted_x;
