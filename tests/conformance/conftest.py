@@ -126,10 +126,13 @@ def sdk(request, gate):
 
 @pytest.fixture(autouse=True)
 def only_the_emulator_is_reached(request, gate):
-    """After each test: nothing but an emulator was asked for, and the test's calls did pass the
-    gate (so the check above is not vacuous)."""
+    """After each test: nothing but an emulator was asked for, the test's calls did pass the gate
+    (so that check is not vacuous), and each was signed the way its setup says."""
     passed, foreign = gate.snapshot()
     yield
     assert gate.foreign_since(foreign) == [], "a request went somewhere other than the emulator"
     if "sdk" in request.fixturenames:
-        assert gate.passages_since(passed), "no call of this test reached the emulator"
+        passages = gate.passages_since(passed)
+        assert passages, "no call of this test reached the emulator"
+        expected = request.getfixturevalue("sdk").signature
+        assert {p.signature for p in passages} == {expected}, passages

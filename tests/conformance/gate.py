@@ -35,6 +35,7 @@ class Passage:
 
     target: str  # "127.0.0.1:PORT"
     action: str  # from the Action parameter or the x-acs-action header
+    signature: str  # "acs3" (an ACS3-HMAC-SHA256 Authorization header), "v1" or "none"
     status: int
     code: str  # the error body's Code, "" on success
 
@@ -150,6 +151,12 @@ class Gate:
     def _record(self, handler, target, query, status, reply):
         params = urllib.parse.parse_qs(query)
         action = (params.get("Action") or [handler.headers.get("x-acs-action", "")])[0]
+        if handler.headers.get("Authorization", "").startswith("ACS3-HMAC-SHA256 "):
+            signature = "acs3"
+        elif params.get("SignatureMethod") == ["HMAC-SHA1"] and "Signature" in params:
+            signature = "v1"
+        else:
+            signature = "none"
         code = ""
         if status >= 400:
             try:
@@ -157,4 +164,4 @@ class Gate:
             except (ValueError, AttributeError):
                 code = "<not JSON>"
         with self._lock:
-            self.passages.append(Passage(target, action, status, code))
+            self.passages.append(Passage(target, action, signature, status, code))

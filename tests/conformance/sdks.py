@@ -206,6 +206,7 @@ class TeaSdk:
 @dataclass(frozen=True)
 class Setup:
     name: str
+    signature: str  # what the gate must see on the wire: "v1" or "acs3"
     page_size: int  # each setup pages the full instance differently
 
     def connect(self, host_port):
@@ -215,13 +216,14 @@ class Setup:
             sdk = TeaSdk(host_port, "v2")
         else:
             sdk = TeaSdk(host_port, None)
+        sdk.signature = self.signature
         sdk.page_size = self.page_size
         return sdk
 
 
 SETUPS = (
-    Setup("classic", page_size=100),
-    Setup("tea-v2", page_size=50),
+    Setup("classic", signature="v1", page_size=100),
+    Setup("tea-v2", signature="v1", page_size=50),
     # 2,000 = 54 * 37 + 2: a short last page.
-    Setup("tea-acs3", page_size=37),
+    Setup("tea-acs3", signature="acs3", page_size=37),
 )
