@@ -132,6 +132,12 @@ impl<T: Keyed> List<T> {
         self.begin(request);
     }
 
+    /// Empties the list and forgets the selection; nothing is being asked for.
+    pub fn clear(&mut self) {
+        self.reset(0);
+        self.load = Load::Idle;
+    }
+
     /// Adds the rows of one page.
     pub fn append(&mut self, rows: Vec<T>, total: u64) {
         if self.total.is_none() {

@@ -588,8 +588,7 @@ fn open_region(app: &mut App, region: String) -> Vec<Effect> {
     app.region = Some(region.clone());
     app.instance = None;
     app.instances.reset(request);
-    app.users.reset(0);
-    app.users.load = Load::Idle;
+    app.users.clear();
     vec![Effect::LoadInstances { region, request }]
 }
 
@@ -926,10 +925,10 @@ fn on_dialog_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Field::Cancel | Field::Roam => Vec::new(),
         },
-        Some(Command::Left | Command::Right) => {
-            d.focus = match (d.focus, command_for(key)) {
-                (Field::Cancel, Some(Command::Right)) => Field::Roam,
-                (Field::Roam, Some(Command::Left)) => Field::Cancel,
+        Some(c @ (Command::Left | Command::Right)) => {
+            d.focus = match (d.focus, c) {
+                (Field::Cancel, Command::Right) => Field::Roam,
+                (Field::Roam, Command::Left) => Field::Cancel,
                 (f, _) => f,
             };
             Vec::new()

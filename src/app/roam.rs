@@ -9,6 +9,14 @@
 //! instance lists, the origin's user list, and the target's user list read when a target is
 //! chosen. A check whose facts have not arrived is `Unknown`, never guessed. Roam stays
 //! available when a check fails: the server decides, the preflight only warns.
+//!
+//! Known limits of what the listings tell: a target's own cap on per-user bandwidth is in no
+//! listing, so check 11 tests only the documented 1-20000 Kbit/s range and a roam into a
+//! capped instance can pass the preflight and still fail with `ClientUser.BandwidthInvalid`.
+//! The list items carry no instance type, so check 4 takes an instance with a serial number
+//! or a hardware version for hardware; SAG APP listings (`InstanceType=software`) hold none.
+//! No error code is documented for a target that is not Active, overdue or expired; those
+//! three checks show none.
 
 use std::net::Ipv4Addr;
 

@@ -147,11 +147,11 @@ fn count<T: Keyed>(app: &App, list: &List<T>) -> String {
         format!("{} of ", list.len())
     };
     match (list.load, list.total) {
+        (Load::Idle, _) => String::new(),
         (Load::Loading, Some(t)) => format!(" {shown}{}/{t} {}", list.loaded(), spinner(app)),
         (Load::Loading, None) => format!(" {}", spinner(app)),
         (Load::Failed, _) => format!(" {shown}{} (failed)", list.loaded()),
-        (_, _) if list.load == Load::Idle => String::new(),
-        _ => format!(" {shown}{}", list.loaded()),
+        (Load::Complete, _) => format!(" {shown}{}", list.loaded()),
     }
 }
 
