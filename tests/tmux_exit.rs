@@ -66,13 +66,13 @@ fn without_log_file_the_log_goes_to_the_xdg_state_dir() {
 
 #[test]
 fn an_error_restores_the_terminal() {
-    let t = exit_path("--test-error-after-ms 4000", |_| {}, "1");
+    let t = exit_path("--test-error-after-ms 6000", |_| {}, "1");
     t.wait_for("error requested by --test-error-after-ms");
 }
 
 #[test]
 fn a_panic_restores_the_terminal_before_the_report() {
-    let t = exit_path("--test-panic-after-ms 4000", |_| {}, "101");
+    let t = exit_path("--test-panic-after-ms 6000", |_| {}, "101");
     let screen = t.wait_for("panic requested by --test-panic-after-ms");
     assert!(
         !screen.contains("Status log"),

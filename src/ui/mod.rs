@@ -548,7 +548,14 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
             ]),
             Pane::Users => hint(&[
                 ("↑↓", "move"),
-                (k(Command::Roam), "roam"),
+                (
+                    k(Command::Roam),
+                    if app.config.read_only {
+                        "roam (read-only: off)"
+                    } else {
+                        "roam"
+                    },
+                ),
                 (k(Command::Filter), "filter"),
                 (k(Command::Reload), "reload"),
                 (k(Command::Back), "back"),
