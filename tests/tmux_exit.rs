@@ -3,7 +3,7 @@
 
 mod tmux_support;
 
-use tmux_support::{tmux_available, Tmux};
+use tmux_support::Tmux;
 
 /// Starts the TUI, waits until it has drawn, ends it with `end`, and checks the terminal
 /// settings and the exit status.
@@ -40,9 +40,6 @@ fn kill(t: &Tmux, signal: &str) {
 
 #[test]
 fn quit_restores_the_terminal() {
-    if !tmux_available() {
-        panic!("tmux is needed for this test");
-    }
     let t = exit_path("", |t| t.keys(&["q"]), "0");
     // The shell's own screen is back: the alternate screen was left.
     let screen = t.screen();

@@ -20,13 +20,6 @@ pub struct Tmux {
     pub dir: tempfile::TempDir,
 }
 
-pub fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 impl Tmux {
     /// A tmux server with one `width`x`height` pane running a plain shell.
     pub fn start(width: u16, height: u16) -> Tmux {
@@ -47,7 +40,7 @@ impl Tmux {
             .arg(height.to_string())
             .args(["bash", "--norc", "--noprofile"])
             .output()
-            .expect("tmux runs");
+            .expect("tmux is installed (.ci/run installs it)");
         assert!(
             out.status.success(),
             "tmux new-session: {}",
