@@ -618,7 +618,7 @@ fn verdict_mark(v: Verdict) -> Span<'static> {
     }
 }
 
-fn check_line(c: &Check) -> Line<'static> {
+fn check_line(c: &Check, with_detail: bool) -> Line<'static> {
     let number = c
         .number
         .map(|n| format!("{n:>2}"))
@@ -638,7 +638,14 @@ fn check_line(c: &Check) -> Line<'static> {
         verdict_mark(c.verdict),
         Span::raw(format!(" {number} {:<27}", c.title)),
         Span::styled(format!("{code:<28}"), code_style),
-        Span::styled(c.detail.clone(), DIM),
+        Span::styled(
+            if with_detail {
+                c.detail.clone()
+            } else {
+                String::new()
+            },
+            DIM,
+        ),
     ])
 }
 
@@ -842,16 +849,32 @@ fn draw_preflight(frame: &mut Frame, app: &App, d: &RoamDialog, checks: &[Check]
     frame.render_widget(block, area);
     let rows = inner.height as usize;
 
-    let lines: Vec<Line> = if checks.len() <= rows {
-        checks.iter().map(check_line).collect()
+    // On a narrow dialog the detail of a check that did not pass would be cut off after the
+    // code; it gets a line of its own there.
+    let narrow = inner.width < 100;
+    let lines_of = |c: &Check| {
+        let own_line = narrow && c.verdict != Verdict::Passed;
+        let mut lines = vec![check_line(c, !own_line)];
+        if own_line {
+            lines.push(Line::from(Span::styled(
+                format!("       {}", c.detail),
+                DIM,
+            )));
+        }
+        lines
+    };
+    let all: Vec<Line> = checks.iter().flat_map(lines_of).collect();
+
+    let lines: Vec<Line> = if all.len() <= rows {
+        all
     } else {
         // Too little room for all: what did not pass first, then the passed ones, and the
         // numbers of those that did not fit on one last line.
         let (passed, other): (Vec<&Check>, Vec<&Check>) =
             checks.iter().partition(|c| c.verdict == Verdict::Passed);
-        let mut lines: Vec<Line> = other.iter().map(|c| check_line(c)).collect();
+        let mut lines: Vec<Line> = other.iter().flat_map(|c| lines_of(c)).collect();
         let room = rows.saturating_sub(1).saturating_sub(lines.len());
-        lines.extend(passed.iter().take(room).map(|c| check_line(c)));
+        lines.extend(passed.iter().take(room).map(|c| check_line(c, true)));
         let rest: Vec<String> = passed
             .iter()
             .skip(room)
