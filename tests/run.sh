@@ -7,4 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tests/conformance/setup.sh
+
+# A safety net under the tests' own traps: anything that tries to leave loopback through the
+# HTTP stack meets a proxy address where nothing listens (port 9, discard) and fails at once,
+# instead of reaching the network. Loopback goes direct. Tests that check refusals point the
+# proxy variables at listeners of their own; the conformance suite routes the SDKs through its
+# own gate, because the Python SDKs ignore NO_PROXY.
+trap_proxy=http://127.0.0.1:9
+export HTTPS_PROXY=$trap_proxy HTTP_PROXY=$trap_proxy https_proxy=$trap_proxy http_proxy=$trap_proxy
+export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
+
 cargo test "$@"
