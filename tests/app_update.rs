@@ -840,3 +840,73 @@ fn the_preflight_warns_but_roam_stays_possible() {
         .message
         .contains("preflight failed: SAG.CidrOverlap"));
 }
+
+#[test]
+fn target_users_of_an_instance_left_behind_are_dropped() {
+    let mut app = browsing(demo_config(), 5, 5);
+    let effects = keys(&mut app, &[Key::Char('r')]);
+    let Some(Effect::LoadTargetInstances { region, request }) = effects.first().cloned() else {
+        panic!("{effects:?}")
+    };
+    let effects = update(
+        &mut app,
+        Msg::TargetInstances {
+            region: region.clone(),
+            request,
+            event: PageEvent::Page(page(sample::instances_of("cn-hangzhou"), 1, 50, 2)),
+        },
+    );
+    let Some(Effect::LoadTargetUsers {
+        instance: first,
+        request: first_request,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+
+    // Move to the second target instance: its users are asked for, the first's are moot.
+    let effects = keys(&mut app, &[Key::BackTab, Key::Down]);
+    let Some(Effect::LoadTargetUsers {
+        instance: second,
+        request: second_request,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(first, second);
+
+    for event in [
+        PageEvent::Page(page(vec![sample::user(3)], 1, 100, 1)),
+        PageEvent::Done,
+    ] {
+        update(
+            &mut app,
+            Msg::TargetUsers {
+                region: region.clone(),
+                instance: first.clone(),
+                request: first_request,
+                event,
+            },
+        );
+    }
+    let tu = &app.dialog.as_ref().unwrap().target_users;
+    assert_eq!(tu.instance, second);
+    assert!(tu.users.is_empty());
+    assert_eq!(tu.load, Load::Loading);
+
+    update(
+        &mut app,
+        Msg::TargetUsers {
+            region,
+            instance: second,
+            request: second_request,
+            event: PageEvent::Done,
+        },
+    );
+    assert_eq!(
+        app.dialog.as_ref().unwrap().target_users.load,
+        Load::Complete
+    );
+}
