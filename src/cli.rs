@@ -101,13 +101,13 @@ pub struct GlobalOpts {
     )]
     pub page_concurrency: usize,
 
-    /// For the exit-path tests only: panic this many milliseconds after the TUI has started
-    #[arg(long, global = true, value_name = "MS", hide = true)]
-    pub test_panic_after_ms: Option<u64>,
+    /// For the exit-path tests only: F12 in the TUI panics
+    #[arg(long, global = true, hide = true)]
+    pub test_panic_key: bool,
 
-    /// For the exit-path tests only: fail with an error this many milliseconds after start
-    #[arg(long, global = true, value_name = "MS", hide = true)]
-    pub test_error_after_ms: Option<u64>,
+    /// For the exit-path tests only: F12 in the TUI ends it with an error
+    #[arg(long, global = true, hide = true)]
+    pub test_error_key: bool,
 }
 
 impl Default for GlobalOpts {
@@ -124,8 +124,8 @@ impl Default for GlobalOpts {
             log_file: None,
             retry_base_ms: 200,
             page_concurrency: 4,
-            test_panic_after_ms: None,
-            test_error_after_ms: None,
+            test_panic_key: false,
+            test_error_key: false,
         }
     }
 }

@@ -63,14 +63,14 @@ fn without_log_file_the_log_goes_to_the_xdg_state_dir() {
 
 #[test]
 fn an_error_restores_the_terminal() {
-    let t = exit_path("--test-error-after-ms 6000", |_| {}, "1");
-    t.wait_for("error requested by --test-error-after-ms");
+    let t = exit_path("--test-error-key", |t| t.keys(&["F12"]), "1");
+    t.wait_for("error requested by --test-error-key");
 }
 
 #[test]
 fn a_panic_restores_the_terminal_before_the_report() {
-    let t = exit_path("--test-panic-after-ms 6000", |_| {}, "101");
-    let screen = t.wait_for("panic requested by --test-panic-after-ms");
+    let t = exit_path("--test-panic-key", |t| t.keys(&["F12"]), "101");
+    let screen = t.wait_for("panic requested by --test-panic-key");
     assert!(
         !screen.contains("Status log"),
         "the report is on the shell's screen: {screen}"
