@@ -17,8 +17,8 @@ use crate::api::client::{Client, ClientConfig, RetryPolicy};
 use crate::api::credentials::{self, CredentialError, CredentialSource, Credentials};
 use crate::api::endpoint::{Endpoints, DEFAULT_REGION};
 use crate::api::secret::Secret;
-use crate::cli::{EndpointType, GlobalOpts};
 use crate::emulator::{Emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
+use crate::options::{EndpointType, GlobalOpts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {

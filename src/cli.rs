@@ -1,10 +1,9 @@
 //! The command line: clap definitions shared by every face, and the headless commands.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use futures::StreamExt as _;
 use serde::Serialize;
 
@@ -12,6 +11,8 @@ use crate::api::client::{Client, Page, RoamOutcome};
 use crate::api::error::Error;
 use crate::api::model::{ClientUser, DescribeRegions, Region, RoamClientUser, SmartAccessGateway};
 use crate::backend::{Backend, Face};
+use crate::emulator::cli::EmulatorArgs;
+pub use crate::options::{EndpointType, GlobalOpts, Output};
 
 /// Exit statuses of the headless commands.
 pub mod exit {
@@ -39,111 +40,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Options every face understands; they may stand before or after the subcommand.
-/// `Default` gives what the command line gives with no options at all.
-#[derive(Debug, Clone, Args)]
-pub struct GlobalOpts {
-    /// Profile of ~/.aliyun/config.json to use (wins over the environment)
-    #[arg(long, global = true)]
-    pub profile: Option<String>,
-
-    /// Region to work in (default: ALIBABA_CLOUD_REGION_ID, then the profile's region_id)
-    #[arg(long, global = true, value_name = "ID")]
-    pub region: Option<String>,
-
-    /// Send every call to this URL instead of the regional endpoints (e.g. a running emulator)
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint: Option<String>,
-
-    /// Which regional endpoints to call
-    #[arg(long, global = true, value_enum, default_value_t = EndpointType::Public)]
-    pub endpoint_type: EndpointType,
-
-    /// Read timeout of one request, in seconds
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
-
-    /// Refuse every mutating action (roam); nothing is sent
-    #[arg(long, global = true)]
-    pub read_only: bool,
-
-    /// Run against the built-in emulator and its demo world instead of Alibaba Cloud
-    #[arg(long, global = true)]
-    pub demo: bool,
-
-    /// Output format of the headless commands
-    #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
-
-    /// Write the log here instead of the XDG state directory
-    #[arg(long, global = true, value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-
-    /// Base delay of the retry backoff for reads, in milliseconds (tests set it low)
-    #[arg(
-        long,
-        global = true,
-        value_name = "MS",
-        default_value_t = 200,
-        hide = true
-    )]
-    pub retry_base_ms: u64,
-
-    /// How many pages of a long list are fetched at once
-    #[arg(
-        long,
-        global = true,
-        value_name = "N",
-        default_value_t = 4,
-        hide = true
-    )]
-    pub page_concurrency: usize,
-
-    /// For the exit-path tests only: F12 in the TUI panics
-    #[arg(long, global = true, hide = true)]
-    pub test_panic_key: bool,
-
-    /// For the exit-path tests only: F12 in the TUI ends it with an error
-    #[arg(long, global = true, hide = true)]
-    pub test_error_key: bool,
-}
-
-impl Default for GlobalOpts {
-    fn default() -> Self {
-        GlobalOpts {
-            profile: None,
-            region: None,
-            endpoint: None,
-            endpoint_type: EndpointType::Public,
-            timeout: 10.0,
-            read_only: false,
-            demo: false,
-            output: Output::Table,
-            log_file: None,
-            retry_base_ms: 200,
-            page_concurrency: 4,
-            test_panic_key: false,
-            test_error_key: false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum EndpointType {
-    /// smartag.<region>.aliyuncs.com
-    #[default]
-    Public,
-    /// smartag-vpc.<region>.aliyuncs.com
-    Vpc,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Output {
-    #[default]
-    Table,
-    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,45 +79,6 @@ pub struct RoamArgs {
     /// Print the signed request and the string to sign; send nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-#[derive(Debug, Args, Clone)]
-pub struct EmulatorArgs {
-    /// Address to listen on; port 0 picks a free one
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-    pub listen: String,
-
-    /// A world file (JSON) to load instead of the built-in demo world
-    #[arg(long, value_name = "FILE")]
-    pub world: Option<PathBuf>,
-
-    /// Serve this AccessKeyId; its secret comes from SAGROAM_EMULATOR_ACCESS_KEY_SECRET
-    #[arg(long, value_name = "ID")]
-    pub access_key_id: Option<String>,
-
-    /// Added latency of every answer, in milliseconds
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub latency_ms: u64,
-
-    /// Up to this many milliseconds added to the latency at random
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub jitter_ms: u64,
-
-    /// Share of calls answered with 503 ServiceUnavailable (0 to 1)
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
-    pub fail_rate: f64,
-
-    /// Share of calls answered with Throttling.User (0 to 1)
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
-    pub throttle_rate: f64,
-
-    /// Share of writes committed and then dropped before any byte of the answer (0 to 1)
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
-    pub drop_rate: f64,
-
-    /// Seed of the fault dice: the same seed and calls give the same faults
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub seed: u64,
 }
 
 /// Runs one headless command and maps its outcome to an exit status.

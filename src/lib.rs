@@ -15,5 +15,6 @@ pub mod backend;
 pub mod cli;
 pub mod emulator;
 pub mod logging;
+pub mod options;
 pub mod tui;
 pub mod ui;

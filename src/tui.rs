@@ -36,7 +36,7 @@ use crate::app::keys::Key;
 use crate::app::log::system_clock;
 use crate::app::{self, update, App, Effect, Msg, PageEvent};
 use crate::backend::{Backend, Face};
-use crate::cli::GlobalOpts;
+use crate::options::GlobalOpts;
 use crate::ui;
 
 /// Frames are at least this far apart unless input asks for one.

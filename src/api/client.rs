@@ -118,25 +118,7 @@ pub struct Prepared {
     pub string_to_sign: String,
 }
 
-/// One page of a listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub page_number: u32,
-    pub page_size: u32,
-    pub total_count: u64,
-}
-
-/// What became of a roam that was sent.
-#[derive(Debug, Clone)]
-pub enum RoamOutcome {
-    /// The server answered with success.
-    Roamed { request_id: String },
-    /// The answer was lost; the target's users were read again and the account is there.
-    LostAnswerApplied { cause: Error },
-    /// The answer was lost; the target's users were read again and the account is not there.
-    LostAnswerNotApplied { cause: Error },
-}
+pub use crate::api::model::{Page, RoamOutcome};
 
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -6,6 +6,7 @@
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 
+use crate::api::error::Error;
 use crate::api::secret::Secret;
 
 /// The Smartag API version every call names.
@@ -557,6 +558,28 @@ impl Action for DeleteSmartAccessGatewayClientUser {
     fn region(&self) -> Option<&str> {
         Some(&self.region_id)
     }
+}
+
+// ---- what the client's helpers return ------------------------------------------------
+
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page_number: u32,
+    pub page_size: u32,
+    pub total_count: u64,
+}
+
+/// What became of a roam that was sent.
+#[derive(Debug, Clone)]
+pub enum RoamOutcome {
+    /// The server answered with success.
+    Roamed { request_id: String },
+    /// The answer was lost; the target's users were read again and the account is there.
+    LostAnswerApplied { cause: Error },
+    /// The answer was lost; the target's users were read again and the account is not there.
+    LostAnswerNotApplied { cause: Error },
 }
 
 #[cfg(test)]

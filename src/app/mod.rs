@@ -14,9 +14,9 @@ pub mod sample;
 
 use std::collections::HashMap;
 
-use crate::api::client::{Page, RoamOutcome};
 use crate::api::error::Error;
 use crate::api::model::{ClientUser, Region, RoamClientUser, SmartAccessGateway};
+use crate::api::model::{Page, RoamOutcome};
 
 use keys::{command_for, Command, Key};
 use list::{Keyed, List, Load};

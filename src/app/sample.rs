@@ -2,8 +2,7 @@
 //! regions, instances and users as the API would list them, and helpers that drive an `App`
 //! through `update` exactly as the replies of real calls would.
 
-use crate::api::client::Page;
-use crate::api::model::{ClientUser, Region, SmartAccessGateway};
+use crate::api::model::{ClientUser, Page, Region, SmartAccessGateway};
 use crate::app::log::fixed_clock;
 use crate::app::{update, App, Config, Effect, Msg, PageEvent};
 

@@ -4,11 +4,58 @@
 
 use std::io::Write as _;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use super::{Emulator, Options, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
-use crate::cli::{exit, EmulatorArgs};
+use clap::Args;
+
+/// Exit statuses of `sagroam emulator`.
+mod exit {
+    pub const OTHER: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+/// The options of `sagroam emulator`.
+#[derive(Debug, Args, Clone)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free one
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+
+    /// A world file (JSON) to load instead of the built-in demo world
+    #[arg(long, value_name = "FILE")]
+    pub world: Option<PathBuf>,
+
+    /// Serve this AccessKeyId; its secret comes from SAGROAM_EMULATOR_ACCESS_KEY_SECRET
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+
+    /// Added latency of every answer, in milliseconds
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+
+    /// Up to this many milliseconds added to the latency at random
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub jitter_ms: u64,
+
+    /// Share of calls answered with 503 ServiceUnavailable (0 to 1)
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_rate: f64,
+
+    /// Share of calls answered with Throttling.User (0 to 1)
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub throttle_rate: f64,
+
+    /// Share of writes committed and then dropped before any byte of the answer (0 to 1)
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub drop_rate: f64,
+
+    /// Seed of the fault dice: the same seed and calls give the same faults
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+}
 
 /// Where the secret of `--access-key-id` comes from: never the command line.
 pub const SECRET_ENV: &str = "SAGROAM_EMULATOR_ACCESS_KEY_SECRET";
