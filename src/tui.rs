@@ -4,8 +4,9 @@
 //! of calls on a channel, a slow tick for the spinner (only while something is in flight), and
 //! the signals that end a session. `app::update` never waits; each effect it returns runs on a
 //! tokio task that sends its reply back as a `Msg` tagged with the view that asked. A state
-//! change marks the screen dirty: after input it is drawn at once, otherwise at most about
-//! every 10 ms, so a burst of pages costs a few frames, not one per page.
+//! change marks the screen dirty and `schedule::Schedule` decides when to draw: after input
+//! at once, otherwise at most about every 10 ms, so a burst of pages costs a few frames, not
+//! one per page; an idle screen has no deadline and the loop sleeps until something happens.
 //!
 //! The terminal is restored on every way out: a normal quit, an error, SIGTERM and SIGHUP
 //! (the loop returns and the guard restores), and a panic (the hook restores before the
@@ -16,7 +17,7 @@ use std::io::{self, Stdout};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{
@@ -27,7 +28,6 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use crate::api::client::{Client, Page};
 use crate::api::error::Error;
@@ -38,6 +38,10 @@ use crate::app::{self, update, App, Effect, Msg, PageEvent};
 use crate::backend::{Backend, Face};
 use crate::options::GlobalOpts;
 use crate::ui;
+
+mod schedule;
+
+use schedule::Schedule;
 
 /// Frames are at least this far apart unless input asks for one.
 const FRAME_GAP: Duration = Duration::from_millis(10);
@@ -206,29 +210,22 @@ async fn event_loop(
         slots: HashMap::new(),
     };
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-
-    let far = Duration::from_secs(86_400 * 365);
     for effect in app.start() {
         runner.run(effect);
     }
 
-    let mut dirty = true;
-    let mut draw_now = true;
-    let mut last_draw = Instant::now();
+    let mut schedule = Schedule::new(Instant::now(), FRAME_GAP, TICK);
     loop {
-        if dirty && (draw_now || last_draw.elapsed() >= FRAME_GAP) {
-            terminal.draw(|frame| ui::draw(frame, app))?;
-            dirty = false;
-            draw_now = false;
-            last_draw = Instant::now();
+        let now = Instant::now();
+        schedule.animating(now, app.animating());
+        if schedule.tick_due(now) {
+            update(app, Msg::Tick);
         }
-        let redraw_at = if dirty {
-            last_draw + FRAME_GAP
-        } else {
-            last_draw + far
-        };
+        if schedule.draw_due(now) {
+            terminal.draw(|frame| ui::draw(frame, app))?;
+            schedule.drawn(Instant::now());
+        }
+        let wake = schedule.next_wake();
 
         tokio::select! {
             event = events.next() => match event {
@@ -247,14 +244,10 @@ async fn event_loop(
                         for effect in update(app, Msg::Key(key)) {
                             runner.run(effect);
                         }
-                        dirty = true;
-                        draw_now = true;
+                        schedule.input();
                     }
                 }
-                Some(Ok(Event::Resize(..))) => {
-                    dirty = true;
-                    draw_now = true;
-                }
+                Some(Ok(Event::Resize(..))) => schedule.input(),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal: {e}")),
                 None => return Err(anyhow::anyhow!("the terminal closed")),
@@ -269,13 +262,9 @@ async fn event_loop(
                         runner.run(effect);
                     }
                 }
-                dirty = true;
+                schedule.changed();
             }
-            _ = tick.tick(), if app.animating() => {
-                update(app, Msg::Tick);
-                dirty = true;
-            }
-            _ = tokio::time::sleep_until(redraw_at), if dirty => {}
+            _ = sleep_until(wake), if wake.is_some() => {}
             _ = sigterm.recv() => return Ok(End::Signal("SIGTERM", 128 + 15)),
             _ = sighup.recv() => return Ok(End::Signal("SIGHUP", 128 + 1)),
         }
@@ -283,6 +272,14 @@ async fn event_loop(
         if app.quit {
             return Ok(End::Quit);
         }
+    }
+}
+
+/// Sleeps until `at`; never returns when there is no deadline.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+        None => std::future::pending().await,
     }
 }
 
