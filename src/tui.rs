@@ -13,10 +13,12 @@
 //! report is printed).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io::{self, Stdout};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -27,6 +29,7 @@ use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::api::client::{Client, Page};
@@ -208,6 +211,7 @@ async fn event_loop(
         home: app.config.region.clone(),
         tx,
         slots: HashMap::new(),
+        counts: Counts::new(client.config().page_concurrency),
     };
     let mut events = EventStream::new();
     for effect in app.start() {
@@ -284,13 +288,60 @@ async fn sleep_until(at: Option<Instant>) {
 }
 
 /// Runs effects on tasks. Loads of one kind share a slot: a new one aborts the one before,
-/// whose replies would be dropped as stale anyway. Counts and roams are never aborted.
+/// whose replies would be dropped as stale anyway. Counts go through [`Counts`]; roams are
+/// never aborted.
 struct Runner {
     client: Client,
     /// The region whose endpoint answers DescribeRegions.
     home: String,
     tx: UnboundedSender<Msg>,
     slots: HashMap<&'static str, JoinHandle<()>>,
+    counts: Counts,
+}
+
+/// The user counts of a region's instances: every instance page asks for one per instance,
+/// so they queue, at most `limit` (the client's page concurrency) in flight. Opening a
+/// region, another or the same one again, drops the counts still queued or running: their
+/// instances are no longer the ones listed.
+struct Counts {
+    permits: Arc<Semaphore>,
+    region: Option<String>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Counts {
+    fn new(limit: usize) -> Counts {
+        Counts {
+            permits: Arc::new(Semaphore::new(limit.max(1))),
+            region: None,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// Queues `job`, a count in `region`; one of another region drops those queued before.
+    fn spawn(&mut self, region: &str, job: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.retain(|t| !t.is_finished());
+        if self.region.as_deref() != Some(region) {
+            self.drop_all();
+            self.region = Some(region.to_string());
+        }
+        let permits = self.permits.clone();
+        self.tasks.push(tokio::spawn(async move {
+            // The semaphore is never closed; a closed one would mean no more counts anyway.
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return;
+            };
+            job.await;
+        }));
+    }
+
+    /// Aborts every count queued or in flight; an aborted one gives its permit back.
+    fn drop_all(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        self.region = None;
+    }
 }
 
 impl Runner {
@@ -315,22 +366,25 @@ impl Runner {
                     }),
                 )
             }
-            Effect::LoadInstances { region, request } => (
-                Some("instances"),
-                tokio::spawn(async move {
-                    let pages = client.instance_pages(&region);
-                    forward(
-                        pages,
-                        |event| Msg::Instances {
-                            region: region.clone(),
-                            request,
-                            event,
-                        },
-                        &tx,
-                    )
-                    .await;
-                }),
-            ),
+            Effect::LoadInstances { region, request } => {
+                self.counts.drop_all();
+                (
+                    Some("instances"),
+                    tokio::spawn(async move {
+                        let pages = client.instance_pages(&region);
+                        forward(
+                            pages,
+                            |event| Msg::Instances {
+                                region: region.clone(),
+                                request,
+                                event,
+                            },
+                            &tx,
+                        )
+                        .await;
+                    }),
+                )
+            }
             Effect::LoadUsers {
                 region,
                 instance,
@@ -389,9 +443,9 @@ impl Runner {
                     .await;
                 }),
             ),
-            Effect::CountUsers { region, instance } => (
-                None,
-                tokio::spawn(async move {
+            Effect::CountUsers { region, instance } => {
+                let queued_in = region.clone();
+                self.counts.spawn(&queued_in, async move {
                     let result = client
                         .call(&DescribeSmartAccessGatewayClientUsers {
                             region_id: region.clone(),
@@ -407,8 +461,9 @@ impl Runner {
                         instance,
                         result,
                     });
-                }),
-            ),
+                });
+                return;
+            }
             Effect::Roam { request, roam } => (
                 None,
                 tokio::spawn(async move {
@@ -449,4 +504,78 @@ async fn forward<T>(
         }
     }
     let _ = tx.send(wrap(PageEvent::Done));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc;
+
+    /// Lets every task that can run, run (the test runtime has one thread).
+    async fn settle() {
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn counts_run_at_most_the_limit_at_once_and_another_region_drops_them() {
+        let mut counts = Counts::new(4);
+        let (started_tx, mut started) = mpsc::unbounded_channel::<usize>();
+        let (done_tx, mut done) = mpsc::unbounded_channel::<usize>();
+        // Each count waits for a permit of `reply` before it finishes: a reply that came.
+        let reply = Arc::new(Semaphore::new(0));
+        let job = |i: usize| {
+            let (started, done, reply) = (started_tx.clone(), done_tx.clone(), reply.clone());
+            async move {
+                let _ = started.send(i);
+                if let Ok(permit) = reply.acquire().await {
+                    permit.forget();
+                }
+                let _ = done.send(i);
+            }
+        };
+
+        for i in 0..20 {
+            counts.spawn("cn-shanghai", job(i));
+        }
+        settle().await;
+        let mut first = Vec::new();
+        while let Ok(i) = started.try_recv() {
+            first.push(i);
+        }
+        assert_eq!(first, [0, 1, 2, 3], "four in flight, the rest queued");
+
+        reply.add_permits(1);
+        settle().await;
+        assert_eq!(done.try_recv().ok(), Some(0));
+        assert_eq!(started.try_recv().ok(), Some(4), "the next in the queue starts");
+        assert!(started.try_recv().is_err());
+
+        // The operator opens another region: the 3 in flight and 15 queued are dropped.
+        counts.spawn("cn-hangzhou", job(100));
+        drop((started_tx, done_tx));
+        reply.add_permits(100);
+        settle().await;
+        assert_eq!(started.recv().await, Some(100));
+        let mut finished = Vec::new();
+        while let Some(i) = done.recv().await {
+            finished.push(i);
+        }
+        assert_eq!(finished, [100], "nothing of cn-shanghai finished after it was left");
+        assert_eq!(counts.permits.available_permits(), 4);
+    }
+
+    #[tokio::test]
+    async fn drop_all_gives_the_permits_back() {
+        let mut counts = Counts::new(2);
+        for _ in 0..5 {
+            counts.spawn("cn-shanghai", std::future::pending::<()>());
+        }
+        settle().await;
+        assert_eq!(counts.permits.available_permits(), 0);
+        counts.drop_all();
+        settle().await;
+        assert_eq!(counts.permits.available_permits(), 2);
+    }
 }
