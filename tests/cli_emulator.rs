@@ -547,3 +547,29 @@ async fn demo_mode_runs_the_built_in_emulator() {
     assert_eq!(run.status, 0, "{run:?}");
     assert_eq!(json(&run).len(), 5);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_with_an_endpoint_uses_that_emulator() {
+    let emu = Emulator::start_demo().await.unwrap();
+    // No credentials: the demo key goes to the running emulator, none is started in-process.
+    let env = Env::new();
+    let run = env
+        .run(&[
+            "regions",
+            "--demo",
+            "--endpoint",
+            &emu.url(),
+            "--output",
+            "json",
+        ])
+        .await;
+    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(json(&run).len(), 5);
+    assert_eq!(requests(&emu, "DescribeRegions"), 1);
+    let log = env.log();
+    assert!(
+        log.contains(&format!("--endpoint {}", emu.url()))
+            && log.contains("no built-in emulator started"),
+        "{log}"
+    );
+}
