@@ -292,7 +292,11 @@ impl Client {
 
         tracing::warn!(error = %cause, "the answer of a roam was lost; reading the target again");
         let check = self.target_has_user(roam).await;
-        tracing::info!(user = %roam.user_name, found = ?check.as_ref().ok(), "read after a lost answer");
+        tracing::info!(
+            user = %roam.user_name,
+            found = ?check.as_ref().ok(),
+            "read after a lost answer"
+        );
         match check {
             Ok(true) => Ok(RoamOutcome::LostAnswerApplied { cause }),
             Ok(false) => Ok(RoamOutcome::LostAnswerNotApplied { cause }),
