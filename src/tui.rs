@@ -116,7 +116,7 @@ async fn session(global: GlobalOpts, log: Result<PathBuf, String>) -> ExitCode {
     match outcome {
         Ok(End::Quit) => ExitCode::SUCCESS,
         Ok(End::Signal(name, code)) => {
-            tracing::info!("ended by {name}");
+            tracing::info!("TUI ended by {name}");
             ExitCode::from(code)
         }
         Err(e) => {

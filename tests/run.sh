@@ -6,6 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the tests need besides cargo: tmux (the end-to-end tests drive the real binary in it)
+# and python3 with venv (the conformance suite). On a fresh Debian machine, as root, install
+# them; elsewhere say what is missing.
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    else
+        echo "tests/run.sh: install ${missing[*]} first (Debian: apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+fi
+
 bash tests/conformance/setup.sh
 
 # A safety net under the tests' own traps: anything that tries to leave loopback through the

@@ -1,5 +1,7 @@
 //! Every way out of the TUI leaves the terminal as it found it: the `stty -g` settings after
-//! equal those before, for a quit, an error, a panic, SIGTERM and SIGHUP.
+//! equal those before, for a quit, an error, a panic, SIGTERM and SIGHUP. The settings and
+//! the exit status are recorded by a shell without job control (see
+//! `Tmux::start_sagroam_args`), so nothing but sagroam itself can put the terminal back.
 
 mod tmux_support;
 
@@ -77,12 +79,22 @@ fn a_panic_restores_the_terminal_before_the_report() {
     );
 }
 
+/// After a signal: the alternate screen was left and the log file says why the TUI ended.
+fn ended_by_signal(t: &Tmux, name: &str) {
+    let screen = t.wait_until("the shell's screen", |s| !s.contains("Status log"));
+    assert!(!screen.contains("Shanghai-Lab-APP"), "{screen}");
+    let log = std::fs::read_to_string(t.path("sagroam.log")).unwrap();
+    assert!(log.contains(&format!("TUI ended by {name}")), "{log}");
+}
+
 #[test]
 fn sigterm_restores_the_terminal() {
-    exit_path("", |t| kill(t, "-TERM"), "143");
+    let t = exit_path("", |t| kill(t, "-TERM"), "143");
+    ended_by_signal(&t, "SIGTERM");
 }
 
 #[test]
 fn sighup_restores_the_terminal() {
-    exit_path("", |t| kill(t, "-HUP"), "129");
+    let t = exit_path("", |t| kill(t, "-HUP"), "129");
+    ended_by_signal(&t, "SIGHUP");
 }

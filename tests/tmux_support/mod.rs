@@ -81,8 +81,13 @@ impl Tmux {
     }
 
     /// Starts sagroam in demo mode under a shell that records `stty -g` before and after,
-    /// its exit status, and its pid (the `exec` keeps the pid the shell wrote). The log goes
-    /// to `sagroam.log` in the temp dir.
+    /// its exit status, and its pid (the inner `exec` keeps the pid the shell wrote). The log
+    /// goes to `sagroam.log` in the temp dir.
+    ///
+    /// The recording is done by a non-interactive `sh -c`, not by the pane's bash: bash runs
+    /// a command line as a job and, when a job dies from a signal, puts back the tty settings
+    /// it saved, which would hide a TUI that leaves raw mode on. `sh` has no job control, so
+    /// `after` is exactly what sagroam left behind.
     pub fn start_sagroam(&self, extra: &str) {
         let d = self.dir.path().display();
         self.start_sagroam_args(&format!("--demo --log-file {d}/sagroam.log {extra}"));
@@ -93,7 +98,8 @@ impl Tmux {
         let d = self.dir.path().display();
         let bin = env!("CARGO_BIN_EXE_sagroam");
         self.run_line(&format!(
-            "stty -g > {d}/before; sh -c 'echo $$ > {d}/pid; exec {bin} {args}'; echo $? > {d}/rc; stty -g > {d}/after"
+            "sh -c 'stty -g > {d}/before; sh -c \"echo \\$\\$ > {d}/pid; exec {bin} {args}\"; \
+             echo $? > {d}/rc; stty -g > {d}/after'"
         ));
     }
 
