@@ -5,8 +5,9 @@ mod emulator_support;
 
 use emulator_support::*;
 use sagroam::api::sign::{self, Params};
+use sagroam::emulator::DEFAULT_MAX_NONCE_BYTES;
 use sagroam::emulator::SIGNATURE_MISMATCH_PREFIX;
-use sagroam::emulator::{acs3, Emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
+use sagroam::emulator::{acs3, Emulator, Options, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
 
 const STS_KEY: &str = "STS.DemoSagroamStsKey";
 const STS_SECRET: &str = "sagroam-demo-sts-secret";
@@ -183,6 +184,116 @@ async fn a_nonce_is_refused_the_second_time() {
     );
     p = signed("POST", p, DEMO_ACCESS_KEY_SECRET);
     assert_eq!(send(&http(), &emu.url(), "POST", &p).await.status, 200);
+}
+
+fn with_nonce(nonce: &str) -> Params {
+    let mut p = regions(DEMO_ACCESS_KEY_ID);
+    p.insert("SignatureNonce".into(), nonce.into());
+    signed("POST", p, DEMO_ACCESS_KEY_SECRET)
+}
+
+#[tokio::test]
+async fn a_nonce_longer_than_128_bytes_is_invalid() {
+    let emu = Emulator::start_demo().await.unwrap();
+    assert_eq!(DEFAULT_MAX_NONCE_BYTES, 128);
+    let a = send(&http(), &emu.url(), "POST", &with_nonce(&"n".repeat(128))).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let long = send(&http(), &emu.url(), "POST", &with_nonce(&"n".repeat(129))).await;
+    // A megabyte does not fit in a URL: it comes in a form body.
+    let huge = with_nonce(&"n".repeat(1 << 20));
+    let body = format!(
+        "{}&Signature={}",
+        sign::canonical_query(&huge),
+        sign::percent_encode(&huge["Signature"])
+    );
+    let response = http()
+        .post(format!("{}/", emu.url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let huge = Answer {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.text().await.unwrap(),
+    };
+    for (a, bytes) in [(long, 129), (huge, 1 << 20)] {
+        assert_eq!(
+            (a.status, a.code().as_str()),
+            (400, "InvalidSignatureNonce"),
+            "{}",
+            a.body
+        );
+        let message = a.json()["Message"].as_str().unwrap().to_string();
+        let expected = format!("it is {bytes} bytes long, the most is 128");
+        assert!(message.contains(&expected), "{message}");
+    }
+
+    // ACS3 reads the nonce from its header and applies the same limit.
+    let mut acs3 = Acs3Request::new("DescribeRegions", &[]);
+    acs3.nonce = "n".repeat(129);
+    let a = acs3.send(&emu).await;
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (400, "InvalidSignatureNonce")
+    );
+}
+
+#[tokio::test]
+async fn the_nonce_limits_are_options() {
+    let options = Options {
+        max_nonce_bytes: 40,
+        max_nonces: 3,
+        ..Options::default()
+    };
+    let emu = Emulator::start("127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap();
+    let http = http();
+
+    let a = send(&http, &emu.url(), "POST", &with_nonce(&"n".repeat(41))).await;
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (400, "InvalidSignatureNonce")
+    );
+    // A refused nonce takes no room.
+    let first = with_nonce(&"n".repeat(40));
+    assert_eq!(send(&http, &emu.url(), "POST", &first).await.status, 200);
+    for _ in 0..2 {
+        let a = call(&http, &emu.url(), "DescribeRegions", &[]).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+
+    // Full: a new request is throttled, with the wait until the oldest nonce falls due...
+    let full = call(&http, &emu.url(), "DescribeRegions", &[]).await;
+    assert_eq!(
+        (full.status, full.code().as_str()),
+        (400, "Throttling.User"),
+        "{}",
+        full.body
+    );
+    let retry_after: u64 = full.headers["x-acs-retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1000..=15 * 60 * 1000).contains(&retry_after),
+        "{retry_after}"
+    );
+    // ...and no nonce was forgotten to make room: the first is still a replay.
+    let again = send(&http, &emu.url(), "POST", &first).await;
+    assert_eq!(
+        (again.status, again.code().as_str()),
+        (400, "SignatureNonceUsed")
+    );
+    // The signature is checked before the store: a wrong one is told so, not throttled.
+    let p = signed("POST", regions(DEMO_ACCESS_KEY_ID), "wrong");
+    assert_eq!(
+        send(&http, &emu.url(), "POST", &p).await.code(),
+        "SignatureDoesNotMatch"
+    );
 }
 
 #[tokio::test]

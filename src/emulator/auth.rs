@@ -4,6 +4,7 @@
 //! choice, written down in the README's emulator section.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -72,28 +73,67 @@ pub struct Verified {
     pub access_key_id: String,
 }
 
+/// The longest `SignatureNonce` accepted, in bytes, unless `Options` says otherwise. The SDKs
+/// send 32 to 36 characters (a UUID or 32 hex digits).
+pub const DEFAULT_MAX_NONCE_BYTES: usize = 128;
+
+/// The most nonces remembered at once, unless `Options` says otherwise: about 110 requests a
+/// second for a whole window.
+pub const DEFAULT_MAX_NONCES: usize = 100_000;
+
+/// Why a nonce was not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceRefusal {
+    /// This key used it already in the window.
+    Used,
+    /// The store holds as many as it may, none of them due: a nonce is never forgotten early,
+    /// since that would let its request be replayed. The oldest falls due in `wait` seconds.
+    Full { wait: i64 },
+}
+
 /// Nonces seen in the window. Each is forgotten once a request carrying it again would be
-/// refused for its timestamp anyway, so the store holds at most a window's worth of requests.
-#[derive(Debug, Default)]
+/// refused for its timestamp anyway, and the store never holds more than its capacity.
+#[derive(Debug)]
 pub struct NonceStore {
-    seen: HashSet<String>,
+    capacity: usize,
+    seen: HashSet<Arc<str>>,
     /// (when to forget, key) in the order they fall due.
-    due: BTreeSet<(i64, String)>,
+    due: BTreeSet<(i64, Arc<str>)>,
 }
 
 impl NonceStore {
-    /// Records `nonce` of `key_id`; `false` if it is already there. `timestamp` is the
-    /// request's, `now` ours, both in seconds since the epoch.
-    pub fn record(&mut self, key_id: &str, nonce: &str, timestamp: i64, now: i64) -> bool {
+    pub fn with_capacity(capacity: usize) -> NonceStore {
+        NonceStore {
+            capacity,
+            seen: HashSet::new(),
+            due: BTreeSet::new(),
+        }
+    }
+
+    /// Records `nonce` of `key_id`. `timestamp` is the request's, `now` ours, both in seconds
+    /// since the epoch. A replay is told as `Used` even when the store is full.
+    pub fn record(
+        &mut self,
+        key_id: &str,
+        nonce: &str,
+        timestamp: i64,
+        now: i64,
+    ) -> Result<(), NonceRefusal> {
         self.forget_due(now);
-        let key = format!("{key_id}\n{nonce}");
+        let key: Arc<str> = Arc::from(format!("{key_id}\n{nonce}"));
         if self.seen.contains(&key) {
-            return false;
+            return Err(NonceRefusal::Used);
+        }
+        if self.seen.len() >= self.capacity {
+            let oldest = self.due.first().map_or(now + WINDOW_SECONDS, |(at, _)| *at);
+            return Err(NonceRefusal::Full {
+                wait: (oldest - now).max(1),
+            });
         }
         let forget_at = timestamp.max(now) + WINDOW_SECONDS;
-        self.seen.insert(key.clone());
+        self.seen.insert(Arc::clone(&key));
         self.due.insert((forget_at, key));
-        true
+        Ok(())
     }
 
     fn forget_due(&mut self, now: i64) {
@@ -110,6 +150,64 @@ impl NonceStore {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.seen.len()
+    }
+}
+
+/// The nonce checks' limits and memory, shared by every request.
+#[derive(Debug)]
+pub struct Nonces {
+    max_bytes: usize,
+    store: Mutex<NonceStore>,
+}
+
+impl Nonces {
+    /// Nonces of at most `max_bytes` bytes, at most `max_entries` of them remembered at once.
+    pub fn new(max_bytes: usize, max_entries: usize) -> Nonces {
+        Nonces {
+            max_bytes,
+            store: Mutex::new(NonceStore::with_capacity(max_entries)),
+        }
+    }
+
+    /// Refuses a nonce longer than the limit before anything else reads it.
+    fn check_length(&self, nonce: &str) -> Result<(), Failure> {
+        if nonce.len() > self.max_bytes {
+            return Err(Failure::bad(
+                "InvalidSignatureNonce",
+                format!(
+                    "Specified parameter SignatureNonce is not valid: it is {} bytes long, \
+                     the most is {}.",
+                    nonce.len(),
+                    self.max_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn record(&self, key_id: &str, nonce: &str, timestamp: i64, now: i64) -> Result<(), Failure> {
+        let recorded = match self.store.lock() {
+            Ok(mut store) => store.record(key_id, nonce, timestamp, now),
+            Err(poisoned) => poisoned.into_inner().record(key_id, nonce, timestamp, now),
+        };
+        match recorded {
+            Ok(()) => Ok(()),
+            Err(NonceRefusal::Used) => Err(Failure::bad(
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            )),
+            Err(NonceRefusal::Full { wait }) => {
+                let mut f = Failure::bad(
+                    "Throttling.User",
+                    format!(
+                        "Request was denied due to user flow control: the emulator remembers \
+                         as many signature nonces as it may; the oldest is forgotten in {wait} s."
+                    ),
+                );
+                f.retry_after_ms = Some(u64::try_from(wait).unwrap_or(1).saturating_mul(1000));
+                Err(f)
+            }
+        }
     }
 }
 
@@ -218,27 +316,6 @@ fn check_security_token(key: &AccessKey, token: Option<&str>, now: i64) -> Resul
     }
 }
 
-fn check_nonce(
-    nonces: &std::sync::Mutex<NonceStore>,
-    key_id: &str,
-    nonce: &str,
-    timestamp: i64,
-    now: i64,
-) -> Result<(), Failure> {
-    let fresh = match nonces.lock() {
-        Ok(mut store) => store.record(key_id, nonce, timestamp, now),
-        Err(poisoned) => poisoned.into_inner().record(key_id, nonce, timestamp, now),
-    };
-    if fresh {
-        Ok(())
-    } else {
-        Err(Failure::bad(
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already.",
-        ))
-    }
-}
-
 fn signature_mismatch(server_string_to_sign: &str) -> Failure {
     Failure::bad(
         "SignatureDoesNotMatch",
@@ -250,7 +327,7 @@ fn signature_mismatch(server_string_to_sign: &str) -> Failure {
 pub fn verify(
     req: &Incoming,
     keys: &[AccessKey],
-    nonces: &std::sync::Mutex<NonceStore>,
+    nonces: &Nonces,
     now: i64,
 ) -> Result<Verified, Failure> {
     if req.is_acs3() {
@@ -263,7 +340,7 @@ pub fn verify(
 fn verify_v1(
     req: &Incoming,
     keys: &[AccessKey],
-    nonces: &std::sync::Mutex<NonceStore>,
+    nonces: &Nonces,
     now: i64,
 ) -> Result<Verified, Failure> {
     let p = &req.params;
@@ -290,6 +367,7 @@ fn verify_v1(
             "Specified signature version is not valid.",
         ));
     }
+    nonces.check_length(nonce)?;
     if let Some(format) = get("Format") {
         if super::reply::Format::parse(format).is_none() {
             return Err(Failure::bad(
@@ -309,7 +387,7 @@ fn verify_v1(
         return Err(signature_mismatch(&string_to_sign));
     }
 
-    check_nonce(nonces, &key.id, nonce, timestamp, now)?;
+    nonces.record(&key.id, nonce, timestamp, now)?;
 
     Ok(Verified {
         action: get("Action").unwrap_or_default().to_string(),
@@ -340,7 +418,7 @@ fn incomplete_signature(detail: &str) -> Failure {
 fn verify_acs3(
     req: &Incoming,
     keys: &[AccessKey],
-    nonces: &std::sync::Mutex<NonceStore>,
+    nonces: &Nonces,
     now: i64,
 ) -> Result<Verified, Failure> {
     let action = req.action();
@@ -364,6 +442,7 @@ fn verify_acs3(
             "SignatureNonce (header x-acs-signature-nonce) is mandatory for this action.",
         )
     })?;
+    nonces.check_length(nonce)?;
     let date = req.header("x-acs-date").ok_or_else(|| {
         Failure::bad(
             "MissingTimestamp",
@@ -414,7 +493,7 @@ fn verify_acs3(
         return Err(signature_mismatch(&string_to_sign));
     }
 
-    check_nonce(nonces, &key.id, nonce, timestamp, now)?;
+    nonces.record(&key.id, nonce, timestamp, now)?;
 
     Ok(Verified {
         action: action.unwrap_or_default().to_string(),
@@ -438,18 +517,55 @@ mod tests {
 
     #[test]
     fn nonces_are_refused_again_within_the_window_and_then_forgotten() {
-        let mut store = NonceStore::default();
+        let mut store = NonceStore::with_capacity(DEFAULT_MAX_NONCES);
+        let used = Err(NonceRefusal::Used);
         let t = 1_000_000;
-        assert!(store.record("k", "n1", t, t));
-        assert!(!store.record("k", "n1", t, t + 10));
-        assert!(store.record("other-key", "n1", t, t + 10));
+        assert_eq!(store.record("k", "n1", t, t), Ok(()));
+        assert_eq!(store.record("k", "n1", t, t + 10), used);
+        assert_eq!(store.record("other-key", "n1", t, t + 10), Ok(()));
         // A timestamp in the future keeps the nonce until 15 minutes after that timestamp.
-        assert!(store.record("k", "n2", t + 600, t));
-        assert!(!store.record("k", "n1", t, t + WINDOW_SECONDS - 1));
-        assert!(store.record("k", "n1", t, t + WINDOW_SECONDS));
-        assert!(!store.record("k", "n2", t + 600, t + WINDOW_SECONDS));
+        assert_eq!(store.record("k", "n2", t + 600, t), Ok(()));
+        assert_eq!(store.record("k", "n1", t, t + WINDOW_SECONDS - 1), used);
+        assert_eq!(store.record("k", "n1", t, t + WINDOW_SECONDS), Ok(()));
+        assert_eq!(store.record("k", "n2", t + 600, t + WINDOW_SECONDS), used);
         // Old entries go: the store stays as small as the window.
-        assert!(store.record("k", "n3", t + 5000, t + 5000));
+        assert_eq!(store.record("k", "n3", t + 5000, t + 5000), Ok(()));
         assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn a_full_store_refuses_new_nonces_until_old_ones_fall_due() {
+        let mut store = NonceStore::with_capacity(2);
+        let t = 1_000_000;
+        assert_eq!(store.record("k", "a", t, t), Ok(()));
+        assert_eq!(store.record("k", "b", t, t + 100), Ok(()));
+        // Full: a new nonce waits for the oldest ("a", due at t + WINDOW_SECONDS)...
+        let wait = WINDOW_SECONDS - 200;
+        assert_eq!(
+            store.record("k", "c", t, t + 200),
+            Err(NonceRefusal::Full { wait })
+        );
+        // ...and nothing was forgotten early: both are still replays.
+        assert_eq!(store.record("k", "a", t, t + 200), Err(NonceRefusal::Used));
+        assert_eq!(store.record("k", "b", t, t + 200), Err(NonceRefusal::Used));
+        assert_eq!(store.len(), 2);
+        // Once "a" falls due there is room for one more, and only one.
+        let due = t + WINDOW_SECONDS;
+        assert_eq!(store.record("k", "c", due, due), Ok(()));
+        assert_eq!(
+            store.record("k", "d", due, due),
+            Err(NonceRefusal::Full { wait: 100 })
+        );
+        assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn a_nonce_longer_than_the_limit_is_invalid() {
+        let nonces = Nonces::new(4, 10);
+        assert!(nonces.check_length("abcd").is_ok());
+        let f = nonces.check_length("abcde").unwrap_err();
+        assert_eq!((f.status, f.code.as_str()), (400, "InvalidSignatureNonce"));
+        // Bytes, not characters.
+        assert!(nonces.check_length("ééé").is_err());
     }
 }

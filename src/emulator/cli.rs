@@ -125,6 +125,7 @@ fn options(args: &EmulatorArgs) -> Result<Options, String> {
         throttle_rate: args.throttle_rate,
         drop_rate: args.drop_rate,
         seed: args.seed,
+        ..Options::default()
     })
 }
 

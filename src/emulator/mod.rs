@@ -44,8 +44,8 @@ use crate::api::model::ClientUser;
 use crate::api::sign::{self, Params};
 
 pub use action_names::SMARTAG_ACTIONS;
-pub use auth::SIGNATURE_MISMATCH_PREFIX;
-use auth::{Incoming, NonceStore};
+use auth::{Incoming, Nonces};
+pub use auth::{DEFAULT_MAX_NONCES, DEFAULT_MAX_NONCE_BYTES, SIGNATURE_MISMATCH_PREFIX};
 use faults::{Faults, Rates};
 use reply::{Failure, Format};
 use world::{AccessKey, World, WorldFile};
@@ -73,7 +73,7 @@ pub struct Stats {
     pub max_in_flight: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The world file's JSON; `None` is the built-in demo world.
     pub world_json: Option<String>,
@@ -85,6 +85,28 @@ pub struct Options {
     pub throttle_rate: f64,
     pub drop_rate: f64,
     pub seed: u64,
+    /// The longest `SignatureNonce` accepted, in bytes; longer is 400 `InvalidSignatureNonce`.
+    pub max_nonce_bytes: usize,
+    /// The most nonces remembered at once. When that many are in the window, a new signed
+    /// request is 400 `Throttling.User` (with `x-acs-retry-after`) until the oldest falls due.
+    pub max_nonces: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            world_json: None,
+            access_key: None,
+            latency: Duration::ZERO,
+            jitter: Duration::ZERO,
+            fail_rate: 0.0,
+            throttle_rate: 0.0,
+            drop_rate: 0.0,
+            seed: 0,
+            max_nonce_bytes: DEFAULT_MAX_NONCE_BYTES,
+            max_nonces: DEFAULT_MAX_NONCES,
+        }
+    }
 }
 
 /// What every request handler shares. Each lock is taken for a moment and never held across
@@ -92,7 +114,7 @@ pub struct Options {
 struct Shared {
     keys: Vec<AccessKey>,
     world: Mutex<World>,
-    nonces: Mutex<NonceStore>,
+    nonces: Nonces,
     faults: Mutex<Faults>,
     requests: Mutex<BTreeMap<String, u64>>,
     in_flight: AtomicUsize,
@@ -169,7 +191,7 @@ impl Emulator {
         let shared = Arc::new(Shared {
             keys,
             world: Mutex::new(world),
-            nonces: Mutex::new(NonceStore::default()),
+            nonces: Nonces::new(options.max_nonce_bytes, options.max_nonces),
             faults: Mutex::new(faults),
             requests: Mutex::new(BTreeMap::new()),
             in_flight: AtomicUsize::new(0),
