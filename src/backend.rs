@@ -4,6 +4,8 @@
 //! CONTRACT: `Backend::connect(&GlobalOpts, Face)`:
 //! - `--demo`, or (TUI only) no credentials found: start the emulator on 127.0.0.1:0 with the
 //!   demo world, and a client with the demo key pointed at it. `Backend::demo` holds it.
+//!   An explicit `--endpoint URL` wins: the demo key goes to that URL (a running `sagroam
+//!   emulator` serves it), no emulator is started, and `demo_reason` says so.
 //! - otherwise the credential chain, `--region` > ALIBABA_CLOUD_REGION_ID > profile region_id >
 //!   cn-shanghai, `--endpoint` / `--endpoint-type`, `--timeout`, `--retry-base-ms`,
 //!   `--page-concurrency`.
@@ -32,9 +34,11 @@ pub struct Backend {
     pub region: String,
     pub source: CredentialSource,
     pub read_only: bool,
-    /// The in-process emulator of demo mode; dropped with the backend.
+    /// The in-process emulator of demo mode; dropped with the backend. `None` in demo mode
+    /// with `--endpoint`: the demo key then goes to that URL.
     pub demo: Option<Emulator>,
-    /// Why demo mode was chosen without `--demo` (no credentials found), for the status log.
+    /// For the status log: why demo mode was chosen without `--demo` (no credentials found),
+    /// and where it points when `--endpoint` replaced the built-in emulator.
     pub demo_reason: Option<String>,
 }
 
@@ -93,17 +97,40 @@ impl Backend {
         })
     }
 
+    /// Whether calls use the demo key: `--demo`, or the TUI without credentials.
+    pub fn is_demo(&self) -> bool {
+        self.source == CredentialSource::Demo
+    }
+
+    /// Demo mode: the demo key against `--endpoint` when given, else against an emulator
+    /// started here.
     async fn demo(opts: &GlobalOpts, reason: Option<String>) -> anyhow::Result<Backend> {
-        let emulator = Emulator::start_demo()
-            .await
-            .context("cannot start the built-in emulator for demo mode")?;
+        let (emulator, endpoints, reason) = match &opts.endpoint {
+            Some(url) => {
+                let against = format!(
+                    "the demo key against --endpoint {url} (a running `sagroam emulator` \
+                     serves the demo world); no built-in emulator started"
+                );
+                let reason = match reason {
+                    Some(why) => format!("{why}; {against}"),
+                    None => format!("--demo with {against}"),
+                };
+                (None, Endpoints::Fixed(url.clone()), Some(reason))
+            }
+            None => {
+                let emulator = Emulator::start_demo()
+                    .await
+                    .context("cannot start the built-in emulator for demo mode")?;
+                let endpoints = Endpoints::Fixed(emulator.url());
+                (Some(emulator), endpoints, reason)
+            }
+        };
         let credentials = Credentials {
             access_key_id: DEMO_ACCESS_KEY_ID.to_string(),
             access_key_secret: Secret::new(DEMO_ACCESS_KEY_SECRET),
             security_token: None,
             source: CredentialSource::Demo,
         };
-        let endpoints = Endpoints::Fixed(emulator.url());
         let client = Client::new(client_config(opts, credentials, endpoints)?)?;
         if let Some(why) = &reason {
             tracing::info!("demo mode: {why}");
@@ -116,7 +143,7 @@ impl Backend {
                 .unwrap_or_else(|| DEFAULT_REGION.to_string()),
             source: CredentialSource::Demo,
             read_only: opts.read_only,
-            demo: Some(emulator),
+            demo: emulator,
             demo_reason: reason,
         })
     }

@@ -34,7 +34,8 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Run against the built-in emulator and its demo world instead of Alibaba Cloud
+    /// Run against the built-in emulator and its demo world instead of Alibaba Cloud (with
+    /// --endpoint: the demo key against that URL, e.g. a running `sagroam emulator`)
     #[arg(long, global = true)]
     pub demo: bool,
 

@@ -85,7 +85,7 @@ async fn session(global: GlobalOpts, log: Result<PathBuf, String>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let demo = backend.demo.is_some();
+    let demo = backend.is_demo();
     let config = app::Config {
         source: if demo {
             "DEMO".to_string()

@@ -396,6 +396,34 @@ async fn a_read_is_retried_after_a_scripted_503_and_after_throttling() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_read_waits_the_retry_after_the_server_asks_for() {
+    let emu = Emulator::start_demo().await.unwrap();
+    // Timed where the requests arrive: in front of the emulator.
+    let forwarder = support::Swallower::forward_all(emu.addr()).await;
+    // Far above the 1 ms backoff of --retry-base-ms 1: only the header can make the wait.
+    emu.script(
+        "DescribeRegions",
+        Fault::Throttle {
+            retry_after_ms: 400,
+        },
+        1,
+    );
+
+    let run = run_in(&Env::demo_key(), &forwarder.url(), &["regions"]).await;
+    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(requests(&emu, "DescribeRegions"), 2);
+    let arrivals = forwarder.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2, "{arrivals:?}");
+    assert!(arrivals
+        .iter()
+        .all(|(action, _)| action == "DescribeRegions"));
+    // The retry is sent at least 400 ms after the throttled answer, which came after the
+    // first request arrived: a lower bound, whatever the speed of the machine.
+    let gap = arrivals[1].1 - arrivals[0].1;
+    assert!(gap >= Duration::from_millis(400), "retried after {gap:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roam_prints_its_request_id_and_replicates_the_account() {
     let emu = Emulator::start_demo().await.unwrap();
     assert!(!has_user(&emu, HZ_APP, "zhang.wei"));
@@ -518,4 +546,30 @@ async fn demo_mode_runs_the_built_in_emulator() {
         .await;
     assert_eq!(run.status, 0, "{run:?}");
     assert_eq!(json(&run).len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_with_an_endpoint_uses_that_emulator() {
+    let emu = Emulator::start_demo().await.unwrap();
+    // No credentials: the demo key goes to the running emulator, none is started in-process.
+    let env = Env::new();
+    let run = env
+        .run(&[
+            "regions",
+            "--demo",
+            "--endpoint",
+            &emu.url(),
+            "--output",
+            "json",
+        ])
+        .await;
+    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(json(&run).len(), 5);
+    assert_eq!(requests(&emu, "DescribeRegions"), 1);
+    let log = env.log();
+    assert!(
+        log.contains(&format!("--endpoint {}", emu.url()))
+            && log.contains("no built-in emulator started"),
+        "{log}"
+    );
 }

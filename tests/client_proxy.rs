@@ -1,9 +1,13 @@
-//! The proxy variables are honoured. A test binary of its own, because it sets the process
-//! environment, which every test in a binary shares.
+//! Proxies: a plain http:// endpoint (always loopback) is reached directly, whatever the proxy
+//! variables say, so no proxy sees the AccessKeyId, the SecurityToken or the signed query in
+//! the clear; an https:// endpoint goes through HTTPS_PROXY as a CONNECT tunnel. A test binary
+//! of its own, because it sets the process environment, which every test in a binary shares;
+//! the tests here take turns with `ENV`.
 
 #[path = "client_support.rs"]
 mod support;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sagroam::api::client::{Client, ClientConfig, RetryPolicy};
@@ -11,54 +15,140 @@ use sagroam::api::credentials::{CredentialSource, Credentials};
 use sagroam::api::endpoint::Endpoints;
 use sagroam::api::model::DescribeRegions;
 use sagroam::api::Secret;
-use support::{http, Responder};
+use support::{http, Responder, Trap};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
 
-#[tokio::test]
-async fn http_proxy_carries_the_call() {
-    let proxy = Responder::start(|_, _| {
-        http(
-            200,
-            &[],
-            r#"{"RequestId":"via-proxy","Regions":{"Region":[]}}"#,
-        )
-    })
-    .await;
-    // The endpoint itself is closed: only the proxy can answer.
-    let endpoint = format!("http://127.0.0.1:{}", support::closed_port());
-    for key in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
+/// Held by each test while it sets and uses the proxy variables.
+static ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const PROXY_KEYS: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+fn clear_proxy_env() {
+    for key in PROXY_KEYS.iter().chain(&["NO_PROXY", "no_proxy"]) {
         std::env::remove_var(key);
     }
-    std::env::set_var("HTTP_PROXY", proxy.url());
-    std::env::set_var("http_proxy", proxy.url());
+}
 
+fn client(endpoints: Endpoints) -> Client {
     let credentials = Credentials {
         access_key_id: "LTAIproxy".into(),
         access_key_secret: Secret::new("proxy-test-secret"),
-        security_token: None,
+        security_token: Some(Secret::new("proxy-test-token")),
         source: CredentialSource::Environment,
     };
-    let client = Client::new(ClientConfig {
-        read_timeout: Duration::from_secs(2),
+    Client::new(ClientConfig {
+        read_timeout: Duration::from_secs(5),
         retry: RetryPolicy {
             max_attempts: 1,
             base_delay: Duration::from_millis(1),
         },
-        ..ClientConfig::new(credentials, Endpoints::Fixed(endpoint.clone()))
+        ..ClientConfig::new(credentials, endpoints)
     })
-    .unwrap();
-    let answer = client
-        .call(&DescribeRegions {
-            endpoint_region: "cn-shanghai".into(),
-            ..Default::default()
-        })
+    .unwrap()
+}
+
+fn describe_regions() -> DescribeRegions {
+    DescribeRegions {
+        endpoint_region: "cn-shanghai".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn http_loopback_endpoint_goes_direct_past_every_proxy_variable() {
+    let _env = ENV.lock().await;
+    let endpoint = Responder::start(|_, _| {
+        http(
+            200,
+            &[],
+            r#"{"RequestId":"direct","Regions":{"Region":[]}}"#,
+        )
+    })
+    .await;
+    let trap = Trap::start();
+    clear_proxy_env();
+    for key in PROXY_KEYS {
+        std::env::set_var(key, trap.url());
+    }
+
+    let answer = client(Endpoints::Fixed(endpoint.url()))
+        .call(&describe_regions())
         .await
         .unwrap();
-    assert_eq!(answer.request_id, "via-proxy");
+    clear_proxy_env();
 
-    let sent = &proxy.requests()[0];
-    let request_line = sent.head.lines().next().unwrap();
+    assert_eq!(answer.request_id, "direct");
+    assert_eq!(endpoint.count("DescribeRegions"), 1);
+    assert_eq!(trap.hits(), 0, "a proxy saw a plain http call");
+}
+
+#[tokio::test]
+async fn https_endpoint_is_tunnelled_through_https_proxy() {
+    let _env = ENV.lock().await;
+    // A proxy on loopback that records the first line of what it is asked and refuses it, so
+    // nothing leaves the machine.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = asked.clone();
+    let proxy = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match socket.read(&mut byte).await {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let text = String::from_utf8_lossy(&head).into_owned();
+            log.lock()
+                .unwrap()
+                .push(text.lines().next().unwrap_or("").to_string());
+            let _ = socket
+                .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                .await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    let trap = Trap::start();
+    clear_proxy_env();
+    std::env::set_var("HTTPS_PROXY", &proxy_url);
+    std::env::set_var("https_proxy", &proxy_url);
+    for key in ["HTTP_PROXY", "http_proxy"] {
+        std::env::set_var(key, trap.url());
+    }
+
+    let endpoint = "https://smartag.cn-shanghai.aliyuncs.com/".to_string();
+    let result = client(Endpoints::Fixed(endpoint.clone()))
+        .call(&describe_regions())
+        .await;
+    let regional = client(Endpoints::Regional { vpc: false })
+        .call(&describe_regions())
+        .await;
+    clear_proxy_env();
+    proxy.abort();
+
+    assert!(result.is_err(), "the refused tunnel cannot give an answer");
     assert!(
-        request_line.starts_with(&format!("POST {endpoint}/?")),
-        "{request_line}"
+        regional.is_err(),
+        "the refused tunnel cannot give an answer"
     );
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    for line in &asked {
+        assert!(
+            line.starts_with("CONNECT smartag.cn-shanghai.aliyuncs.com:443 "),
+            "{line}"
+        );
+    }
+    assert_eq!(trap.hits(), 0);
 }

@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -206,27 +207,37 @@ impl Trap {
 /// A forwarding proxy in front of `upstream`: each request is sent on (with `Connection:
 /// close`) and its answer passed back, except requests whose action is `swallow`, which are
 /// read and then answered by closing the connection without forwarding: the request reached
-/// something and the answer was lost, but the upstream never saw it.
+/// something and the answer was lost, but the upstream never saw it. Records when each
+/// request had arrived in full, with its action.
 pub struct Swallower {
     pub addr: SocketAddr,
     pub swallowed: Arc<AtomicUsize>,
+    pub arrivals: Arc<Mutex<Vec<(String, Instant)>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Swallower {
+    /// A forwarder that swallows nothing, to time what arrives.
+    pub async fn forward_all(upstream: SocketAddr) -> Swallower {
+        Swallower::start(upstream, "").await
+    }
+
     pub async fn start(upstream: SocketAddr, swallow: &'static str) -> Swallower {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let swallowed = Arc::new(AtomicUsize::new(0));
         let counter = swallowed.clone();
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let log = arrivals.clone();
         let task = tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
-                let counter = counter.clone();
+                let (counter, log) = (counter.clone(), log.clone());
                 tokio::spawn(async move {
                     let Some(request) = read_request(&mut socket).await else {
                         return;
                     };
-                    if request.action() == swallow {
+                    log.lock().unwrap().push((request.action(), Instant::now()));
+                    if !swallow.is_empty() && request.action() == swallow {
                         counter.fetch_add(1, Ordering::SeqCst);
                         return;
                     }
@@ -249,6 +260,7 @@ impl Swallower {
         Swallower {
             addr,
             swallowed,
+            arrivals,
             task,
         }
     }

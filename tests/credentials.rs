@@ -368,6 +368,50 @@ async fn the_tui_falls_back_to_demo_and_says_why() {
 }
 
 #[tokio::test]
+async fn an_endpoint_wins_over_the_built_in_emulator_in_demo_mode() {
+    let emu = sagroam::emulator::Emulator::start_demo().await.unwrap();
+    let w = World::new();
+    let opts = GlobalOpts {
+        endpoint: Some(emu.url()),
+        ..GlobalOpts::default()
+    };
+    // The TUI without credentials: demo mode, the demo key against the endpoint.
+    let b = Backend::connect_with(&opts, Face::Tui, &lookup_of(&w))
+        .await
+        .unwrap();
+    assert_eq!(b.source, CredentialSource::Demo);
+    assert!(b.is_demo());
+    assert!(b.demo.is_none(), "no emulator may be started in-process");
+    let reason = b.demo_reason.as_deref().unwrap_or("");
+    assert!(
+        reason.contains("no credentials found") && reason.contains(&emu.url()),
+        "{reason}"
+    );
+    let regions = b
+        .client
+        .call(&sagroam::api::model::DescribeRegions {
+            endpoint_region: "cn-shanghai".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(regions.regions.region.len(), 5);
+    assert_eq!(emu.stats().requests.get("DescribeRegions"), Some(&1));
+
+    // --demo with --endpoint, for either face.
+    let opts = GlobalOpts { demo: true, ..opts };
+    let b = Backend::connect_with(&opts, Face::Headless, &lookup_of(&w))
+        .await
+        .unwrap();
+    assert!(b.is_demo() && b.demo.is_none());
+    let reason = b.demo_reason.as_deref().unwrap_or("");
+    assert!(
+        reason.contains("--demo") && reason.contains(&emu.url()),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
 async fn found_credentials_are_used_and_demo_is_only_asked_for() {
     let mut w = World::new();
     w.with_env_keys()

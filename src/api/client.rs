@@ -160,9 +160,16 @@ impl Client {
             return Err(Error::Config("retries need at least one attempt".into()));
         }
 
-        // Proxies come from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY, as reqwest reads
-        // them by default. No overall timeout: the read timeout bounds each wait for bytes.
-        let http = reqwest::Client::builder()
+        // For https, proxies come from HTTPS_PROXY / ALL_PROXY / NO_PROXY, as reqwest reads
+        // them by default: a proxy only sees a CONNECT tunnel. A plain http:// endpoint is
+        // loopback (checked above) and is reached directly, never through a proxy, which would
+        // see the AccessKeyId, the SecurityToken and the signed query in the clear. No overall
+        // timeout: the read timeout bounds each wait for bytes.
+        let mut builder = reqwest::Client::builder();
+        if config.endpoints.is_plain_http() {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .user_agent(concat!("sagroam/", env!("CARGO_PKG_VERSION")))
@@ -285,7 +292,11 @@ impl Client {
 
         tracing::warn!(error = %cause, "the answer of a roam was lost; reading the target again");
         let check = self.target_has_user(roam).await;
-        tracing::info!(user = %roam.user_name, found = ?check.as_ref().ok(), "read after a lost answer");
+        tracing::info!(
+            user = %roam.user_name,
+            found = ?check.as_ref().ok(),
+            "read after a lost answer"
+        );
         match check {
             Ok(true) => Ok(RoamOutcome::LostAnswerApplied { cause }),
             Ok(false) => Ok(RoamOutcome::LostAnswerNotApplied { cause }),

@@ -1,7 +1,8 @@
 //! The credential chain and where each credential came from.
 //!
 //! CONTRACT: `resolve(&lookup, profile)` walks, unless `profile` names one explicitly:
-//! 1. ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
+//! 1. ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET
+//!    (+ ALIBABA_CLOUD_SECURITY_TOKEN);
 //! 2. ~/.aliyun/config.json (profile ALIBABA_CLOUD_PROFILE, else `current`; modes AK, StsToken);
 //! 3. ~/.alibabacloud/credentials (ini, `type = access_key`; ALIBABA_CLOUD_CREDENTIALS_FILE).
 //!

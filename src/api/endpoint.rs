@@ -35,6 +35,14 @@ impl Endpoints {
         }
     }
 
+    /// Whether calls go over plain `http://` (a fixed loopback URL, once `check` passed).
+    pub fn is_plain_http(&self) -> bool {
+        match self {
+            Endpoints::Regional { .. } => false,
+            Endpoints::Fixed(url) => Url::parse(url).is_ok_and(|u| u.scheme() == "http"),
+        }
+    }
+
     /// Checks what can be checked before any region is known: a fixed URL in full, and for
     /// regional endpoints nothing (they are always `https://`).
     pub fn check(&self) -> Result<(), Error> {
@@ -160,6 +168,15 @@ mod tests {
         assert_eq!(fixed.base_url("cn-hangzhou"), "http://127.0.0.1:9000/");
         assert_eq!(fixed.base_url("eu-central-1"), "http://127.0.0.1:9000/");
         assert!(fixed.check().is_ok());
+    }
+
+    #[test]
+    fn plain_http_is_told_from_https() {
+        assert!(Endpoints::Fixed("http://127.0.0.1:9000".into()).is_plain_http());
+        assert!(Endpoints::Fixed("HTTP://[::1]:9000/".into()).is_plain_http());
+        assert!(!Endpoints::Fixed("https://127.0.0.1:9000".into()).is_plain_http());
+        assert!(!Endpoints::Regional { vpc: false }.is_plain_http());
+        assert!(!Endpoints::Regional { vpc: true }.is_plain_http());
     }
 
     #[test]

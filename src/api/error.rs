@@ -107,7 +107,10 @@ pub enum Error {
 
     /// `SignatureDoesNotMatch` where the server signed the same string as we did: the only
     /// difference left is the AccessKeySecret.
-    #[error("the AccessKeySecret is wrong: the server computed the same string to sign but a different signature ({0})")]
+    #[error(
+        "the AccessKeySecret is wrong: the server computed the same string to sign but a \
+         different signature ({0})"
+    )]
     WrongSecret(ApiError),
 
     /// `SignatureDoesNotMatch` where the strings differ: says where.
@@ -127,7 +130,10 @@ pub enum Error {
     },
 
     /// An answer that is not what the action returns: quotes the first 200 bytes of the body.
-    #[error("unexpected response (HTTP {status}) from {endpoint}: {reason}; body starts: {body_start:?}")]
+    #[error(
+        "unexpected response (HTTP {status}) from {endpoint}: {reason}; \
+         body starts: {body_start:?}"
+    )]
     Decode {
         status: u16,
         endpoint: String,
