@@ -549,7 +549,11 @@ mod tests {
         reply.add_permits(1);
         settle().await;
         assert_eq!(done.try_recv().ok(), Some(0));
-        assert_eq!(started.try_recv().ok(), Some(4), "the next in the queue starts");
+        assert_eq!(
+            started.try_recv().ok(),
+            Some(4),
+            "the next in the queue starts"
+        );
         assert!(started.try_recv().is_err());
 
         // The operator opens another region: the 3 in flight and 15 queued are dropped.
@@ -562,7 +566,11 @@ mod tests {
         while let Some(i) = done.recv().await {
             finished.push(i);
         }
-        assert_eq!(finished, [100], "nothing of cn-shanghai finished after it was left");
+        assert_eq!(
+            finished,
+            [100],
+            "nothing of cn-shanghai finished after it was left"
+        );
         assert_eq!(counts.permits.available_permits(), 4);
     }
 
