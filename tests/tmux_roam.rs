@@ -88,7 +88,14 @@ fn roam_a_user_then_find_it_in_the_target() {
     assert!(id.len() >= 32 && id.contains('-'), "a RequestId: {id:?}");
 
     // Back to the regions, open cn-hangzhou, its HQ instance, and look for the account.
-    t.keys(&["Escape", "Escape", "Escape"]);
+    // One Escape at a time, each seen on screen: two ESC bytes that reach the TUI in one
+    // read are taken as a single Esc key, which made this test fail now and then.
+    t.keys(&["Escape"]);
+    t.wait_for("┏ Users 8 ");
+    t.keys(&["Escape"]);
+    t.wait_for("┏ SAG APP instances");
+    t.keys(&["Escape"]);
+    t.wait_for("┏ Regions");
     t.keys(&["Down", "Enter"]);
     t.wait_for("Hangzhou-HQ-APP");
     t.keys(&["Enter"]);
