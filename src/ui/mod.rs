@@ -172,13 +172,22 @@ fn filter_title<'a, T: Keyed>(list: &List<T>) -> Option<Line<'a>> {
     }
 }
 
+/// The regions pane is never narrower than this: `ap-southeast-1`, the longest id in the
+/// demo world and among the longest Alibaba Cloud has, fits with the cursor mark.
+const REGIONS_MIN_WIDTH: u16 = 18;
+
+/// Below this inner width the users pane hides columns and shows the selected user's detail.
+const USERS_ALL_COLUMNS: u16 = 70;
+
 fn draw_panes(frame: &mut Frame, app: &App, area: Rect) {
-    // On a narrow screen the instance pane widens while it has the focus, so that names fit.
-    let regions_w = (area.width * 22 / 100).clamp(16, 32);
-    let share = if app.focus == Pane::Instances && area.width < 120 {
-        55
-    } else {
-        40
+    // On a narrow screen the pane with the focus widens, so that names and columns fit; the
+    // users pane takes most of the room from the instance pane, whose opened instance the
+    // header names anyway.
+    let regions_w = (area.width * 22 / 100).clamp(REGIONS_MIN_WIDTH, 32);
+    let share = match app.focus {
+        Pane::Instances if area.width < 120 => 55,
+        Pane::Users if area.width < 120 => 25,
+        _ => 40,
     };
     let instances_w = (area.width - regions_w) * share / 100;
     let [regions, instances, users] = Layout::horizontal([
@@ -197,13 +206,19 @@ fn draw_panes(frame: &mut Frame, app: &App, area: Rect) {
         regions,
         "no regions",
         region_columns,
+        |_, _| None,
     );
     draw_list(
         frame,
         app,
         Pane::Instances,
         &app.instances,
-        format!(" SAG APP instances{} ", count(app, &app.instances)),
+        // A squeezed pane keeps its count in view rather than the full name.
+        if instances.width < 24 {
+            format!(" Instances{} ", count(app, &app.instances))
+        } else {
+            format!(" SAG APP instances{} ", count(app, &app.instances))
+        },
         instances,
         if app.region.is_none() {
             "Enter on a region lists its instances"
@@ -211,6 +226,7 @@ fn draw_panes(frame: &mut Frame, app: &App, area: Rect) {
             "no SAG APP instance in this region"
         },
         |w| instance_columns(app, w),
+        |_, _| None,
     );
     draw_list(
         frame,
@@ -225,7 +241,59 @@ fn draw_panes(frame: &mut Frame, app: &App, area: Rect) {
             "no users in this instance"
         },
         user_columns,
+        user_detail,
     );
+}
+
+/// What the hidden columns would say of the selected user, on one line at the bottom of a
+/// users pane too narrow for all of them. The fields no column shows come first, and a field
+/// that does not fit is left out whole rather than cut, so a number is never shown halved.
+fn user_detail(user: &ClientUser, width: u16) -> Option<Line<'static>> {
+    if width >= USERS_ALL_COLUMNS {
+        return None;
+    }
+    let or = |text: &str, none: &str| {
+        if text.is_empty() {
+            none.to_string()
+        } else {
+            text.to_string()
+        }
+    };
+    let ip = format!(
+        "{} {}",
+        or(&user.client_ip, "no IP"),
+        if user.is_static_ip {
+            "static"
+        } else {
+            "dynamic"
+        }
+    );
+    let state = if user.enabled() {
+        Span::raw("enabled")
+    } else {
+        Span::styled("disabled", WARN)
+    };
+    let fields = [
+        Span::raw(or(&user.user_mail, "no mail")),
+        Span::raw(ip),
+        Span::raw(format!("{} Kb", user.bandwidth)),
+        state,
+    ];
+
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for field in fields {
+        let sep = if spans.is_empty() { 0 } else { 3 };
+        if !spans.is_empty() && used + sep + field.width() > width as usize {
+            break;
+        }
+        if sep > 0 {
+            spans.push(Span::styled(" · ", DIM));
+        }
+        used += sep + field.width();
+        spans.push(field);
+    }
+    Some(Line::from(spans))
 }
 
 /// A column: its header, its width, and how a row fills it.
@@ -292,6 +360,10 @@ fn instance_columns<'f>(app: &'f App, width: u16) -> Vec<Column<'f, SmartAccessG
             |i: &SmartAccessGateway| Span::raw(i.cidr_block.clone()),
         ));
     }
+    // A count cut short would read as another number: leave it out on a squeezed pane.
+    if width < 20 {
+        return cols;
+    }
     cols.push(col(
         "Accounts",
         Constraint::Length(9),
@@ -317,7 +389,7 @@ fn user_columns<'f>(width: u16) -> Vec<Column<'f, ClientUser>> {
     let mut cols = vec![col("UserName", Constraint::Min(12), |u: &ClientUser| {
         Span::raw(u.user_name.clone())
     })];
-    if width >= 70 {
+    if width >= USERS_ALL_COLUMNS {
         cols.push(col("UserMail", Constraint::Min(12), |u: &ClientUser| {
             Span::raw(u.user_mail.clone())
         }));
@@ -352,6 +424,7 @@ fn draw_list<'f, T: Keyed>(
     area: Rect,
     empty: &str,
     columns: impl FnOnce(u16) -> Vec<Column<'f, T>>,
+    detail: impl FnOnce(&T, u16) -> Option<Line<'static>>,
 ) {
     let mut block = pane_block(app, pane, title);
     if let Some(f) = filter_title(list) {
@@ -377,6 +450,17 @@ fn draw_list<'f, T: Keyed>(
             inner,
         );
         return;
+    }
+
+    // The selected row's detail, when the pane has room for it under a header and a row.
+    let mut inner = inner;
+    if inner.height >= 4 {
+        if let Some(line) = list.selected().and_then(|item| detail(item, inner.width)) {
+            let [table, bottom] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+            frame.render_widget(Paragraph::new(line), bottom);
+            inner = table;
+        }
     }
 
     let columns = columns(inner.width);
@@ -895,4 +979,43 @@ fn draw_preflight(frame: &mut Frame, app: &App, d: &RoamDialog, checks: &[Check]
         lines
     };
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::sample;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_user_detail_names_what_narrow_columns_hide() {
+        let mut user = sample::user(3);
+        user.is_static_ip = true;
+        user.client_ip = "10.10.0.50".into();
+        let line = user_detail(&user, 69).unwrap();
+        assert_eq!(
+            text(&line),
+            "user00003@example.com · 10.10.0.50 static · 2000 Kb · enabled"
+        );
+        assert!(
+            user_detail(&user, USERS_ALL_COLUMNS).is_none(),
+            "all columns shown"
+        );
+    }
+
+    #[test]
+    fn a_field_that_does_not_fit_is_left_out_whole() {
+        let mut user = sample::user(3);
+        user.client_ip = String::new();
+        let line = user_detail(&user, 47).unwrap();
+        assert_eq!(
+            text(&line),
+            "user00003@example.com · no IP dynamic · 2000 Kb"
+        );
+        let line = user_detail(&user, 30).unwrap();
+        assert_eq!(text(&line), "user00003@example.com");
+    }
 }
