@@ -562,7 +562,11 @@ fn a_success_reloads_the_target_list_when_it_is_on_screen() {
             }),
         },
     );
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadUsers { instance, .. } if instance == "sag-hz0branch00000001")), "{effects:?}");
+    let reloads_target = |e: &Effect| match e {
+        Effect::LoadUsers { instance, .. } => instance == "sag-hz0branch00000001",
+        _ => false,
+    };
+    assert!(effects.iter().any(reloads_target), "{effects:?}");
     assert!(effects
         .iter()
         .any(|e| matches!(e, Effect::CountUsers { .. })));
@@ -590,9 +594,24 @@ fn roam_outcomes_in_the_status_log() {
         ..Default::default()
     });
     let cases: Vec<(Result<RoamOutcome, Error>, Level, &str)> = vec![
-        (Ok(RoamOutcome::LostAnswerApplied { cause: lost.clone() }), Level::Success, ": applied"),
-        (Ok(RoamOutcome::LostAnswerNotApplied { cause: lost }), Level::Error, ": not applied"),
-        (Err(api), Level::Error, "SAG.CidrOverlap: The specified CIDR overlaps with an existing CIDR. (RequestId: REQ-9)"),
+        (
+            Ok(RoamOutcome::LostAnswerApplied {
+                cause: lost.clone(),
+            }),
+            Level::Success,
+            ": applied",
+        ),
+        (
+            Ok(RoamOutcome::LostAnswerNotApplied { cause: lost }),
+            Level::Error,
+            ": not applied",
+        ),
+        (
+            Err(api),
+            Level::Error,
+            "SAG.CidrOverlap: The specified CIDR overlaps with an existing CIDR. \
+             (RequestId: REQ-9)",
+        ),
     ];
     for (result, level, text) in cases {
         let mut app = browsing(demo_config(), 3, 3);

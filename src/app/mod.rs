@@ -548,13 +548,15 @@ fn on_roamed(
         }
         Ok(RoamOutcome::LostAnswerApplied { cause }) => {
             app.log.success(format!(
-                "Roam of {what}: the answer was lost ({cause}); the target's users were read: applied"
+                "Roam of {what}: the answer was lost ({cause}); \
+                 the target's users were read: applied"
             ));
             true
         }
         Ok(RoamOutcome::LostAnswerNotApplied { cause }) => {
             app.log.error(format!(
-                "Roam of {what}: the answer was lost ({cause}); the target's users were read: not applied"
+                "Roam of {what}: the answer was lost ({cause}); \
+                 the target's users were read: not applied"
             ));
             false
         }
