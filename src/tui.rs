@@ -4,19 +4,22 @@
 //! of calls on a channel, a slow tick for the spinner (only while something is in flight), and
 //! the signals that end a session. `app::update` never waits; each effect it returns runs on a
 //! tokio task that sends its reply back as a `Msg` tagged with the view that asked. A state
-//! change marks the screen dirty: after input it is drawn at once, otherwise at most about
-//! every 10 ms, so a burst of pages costs a few frames, not one per page.
+//! change marks the screen dirty and `schedule::Schedule` decides when to draw: after input
+//! at once, otherwise at most about every 10 ms, so a burst of pages costs a few frames, not
+//! one per page; an idle screen has no deadline and the loop sleeps until something happens.
 //!
 //! The terminal is restored on every way out: a normal quit, an error, SIGTERM and SIGHUP
 //! (the loop returns and the guard restores), and a panic (the hook restores before the
 //! report is printed).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io::{self, Stdout};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{
@@ -26,8 +29,8 @@ use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use crate::api::client::{Client, Page};
 use crate::api::error::Error;
@@ -38,6 +41,10 @@ use crate::app::{self, update, App, Effect, Msg, PageEvent};
 use crate::backend::{Backend, Face};
 use crate::options::GlobalOpts;
 use crate::ui;
+
+mod schedule;
+
+use schedule::Schedule;
 
 /// Frames are at least this far apart unless input asks for one.
 const FRAME_GAP: Duration = Duration::from_millis(10);
@@ -204,31 +211,25 @@ async fn event_loop(
         home: app.config.region.clone(),
         tx,
         slots: HashMap::new(),
+        counts: Counts::new(client.config().page_concurrency),
     };
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-
-    let far = Duration::from_secs(86_400 * 365);
     for effect in app.start() {
         runner.run(effect);
     }
 
-    let mut dirty = true;
-    let mut draw_now = true;
-    let mut last_draw = Instant::now();
+    let mut schedule = Schedule::new(Instant::now(), FRAME_GAP, TICK);
     loop {
-        if dirty && (draw_now || last_draw.elapsed() >= FRAME_GAP) {
-            terminal.draw(|frame| ui::draw(frame, app))?;
-            dirty = false;
-            draw_now = false;
-            last_draw = Instant::now();
+        let now = Instant::now();
+        schedule.animating(now, app.animating());
+        if schedule.tick_due(now) {
+            update(app, Msg::Tick);
         }
-        let redraw_at = if dirty {
-            last_draw + FRAME_GAP
-        } else {
-            last_draw + far
-        };
+        if schedule.draw_due(now) {
+            terminal.draw(|frame| ui::draw(frame, app))?;
+            schedule.drawn(Instant::now());
+        }
+        let wake = schedule.next_wake();
 
         tokio::select! {
             event = events.next() => match event {
@@ -247,14 +248,10 @@ async fn event_loop(
                         for effect in update(app, Msg::Key(key)) {
                             runner.run(effect);
                         }
-                        dirty = true;
-                        draw_now = true;
+                        schedule.input();
                     }
                 }
-                Some(Ok(Event::Resize(..))) => {
-                    dirty = true;
-                    draw_now = true;
-                }
+                Some(Ok(Event::Resize(..))) => schedule.input(),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal: {e}")),
                 None => return Err(anyhow::anyhow!("the terminal closed")),
@@ -269,13 +266,9 @@ async fn event_loop(
                         runner.run(effect);
                     }
                 }
-                dirty = true;
+                schedule.changed();
             }
-            _ = tick.tick(), if app.animating() => {
-                update(app, Msg::Tick);
-                dirty = true;
-            }
-            _ = tokio::time::sleep_until(redraw_at), if dirty => {}
+            _ = sleep_until(wake), if wake.is_some() => {}
             _ = sigterm.recv() => return Ok(End::Signal("SIGTERM", 128 + 15)),
             _ = sighup.recv() => return Ok(End::Signal("SIGHUP", 128 + 1)),
         }
@@ -286,14 +279,69 @@ async fn event_loop(
     }
 }
 
+/// Sleeps until `at`; never returns when there is no deadline.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Runs effects on tasks. Loads of one kind share a slot: a new one aborts the one before,
-/// whose replies would be dropped as stale anyway. Counts and roams are never aborted.
+/// whose replies would be dropped as stale anyway. Counts go through [`Counts`]; roams are
+/// never aborted.
 struct Runner {
     client: Client,
     /// The region whose endpoint answers DescribeRegions.
     home: String,
     tx: UnboundedSender<Msg>,
     slots: HashMap<&'static str, JoinHandle<()>>,
+    counts: Counts,
+}
+
+/// The user counts of a region's instances: every instance page asks for one per instance,
+/// so they queue, at most `limit` (the client's page concurrency) in flight. Opening a
+/// region, another or the same one again, drops the counts still queued or running: their
+/// instances are no longer the ones listed.
+struct Counts {
+    permits: Arc<Semaphore>,
+    region: Option<String>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Counts {
+    fn new(limit: usize) -> Counts {
+        Counts {
+            permits: Arc::new(Semaphore::new(limit.max(1))),
+            region: None,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// Queues `job`, a count in `region`; one of another region drops those queued before.
+    fn spawn(&mut self, region: &str, job: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.retain(|t| !t.is_finished());
+        if self.region.as_deref() != Some(region) {
+            self.drop_all();
+            self.region = Some(region.to_string());
+        }
+        let permits = self.permits.clone();
+        self.tasks.push(tokio::spawn(async move {
+            // The semaphore is never closed; a closed one would mean no more counts anyway.
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return;
+            };
+            job.await;
+        }));
+    }
+
+    /// Aborts every count queued or in flight; an aborted one gives its permit back.
+    fn drop_all(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        self.region = None;
+    }
 }
 
 impl Runner {
@@ -318,22 +366,25 @@ impl Runner {
                     }),
                 )
             }
-            Effect::LoadInstances { region, request } => (
-                Some("instances"),
-                tokio::spawn(async move {
-                    let pages = client.instance_pages(&region);
-                    forward(
-                        pages,
-                        |event| Msg::Instances {
-                            region: region.clone(),
-                            request,
-                            event,
-                        },
-                        &tx,
-                    )
-                    .await;
-                }),
-            ),
+            Effect::LoadInstances { region, request } => {
+                self.counts.drop_all();
+                (
+                    Some("instances"),
+                    tokio::spawn(async move {
+                        let pages = client.instance_pages(&region);
+                        forward(
+                            pages,
+                            |event| Msg::Instances {
+                                region: region.clone(),
+                                request,
+                                event,
+                            },
+                            &tx,
+                        )
+                        .await;
+                    }),
+                )
+            }
             Effect::LoadUsers {
                 region,
                 instance,
@@ -392,9 +443,9 @@ impl Runner {
                     .await;
                 }),
             ),
-            Effect::CountUsers { region, instance } => (
-                None,
-                tokio::spawn(async move {
+            Effect::CountUsers { region, instance } => {
+                let queued_in = region.clone();
+                self.counts.spawn(&queued_in, async move {
                     let result = client
                         .call(&DescribeSmartAccessGatewayClientUsers {
                             region_id: region.clone(),
@@ -410,8 +461,9 @@ impl Runner {
                         instance,
                         result,
                     });
-                }),
-            ),
+                });
+                return;
+            }
             Effect::Roam { request, roam } => (
                 None,
                 tokio::spawn(async move {
@@ -452,4 +504,78 @@ async fn forward<T>(
         }
     }
     let _ = tx.send(wrap(PageEvent::Done));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc;
+
+    /// Lets every task that can run, run (the test runtime has one thread).
+    async fn settle() {
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn counts_run_at_most_the_limit_at_once_and_another_region_drops_them() {
+        let mut counts = Counts::new(4);
+        let (started_tx, mut started) = mpsc::unbounded_channel::<usize>();
+        let (done_tx, mut done) = mpsc::unbounded_channel::<usize>();
+        // Each count waits for a permit of `reply` before it finishes: a reply that came.
+        let reply = Arc::new(Semaphore::new(0));
+        let job = |i: usize| {
+            let (started, done, reply) = (started_tx.clone(), done_tx.clone(), reply.clone());
+            async move {
+                let _ = started.send(i);
+                if let Ok(permit) = reply.acquire().await {
+                    permit.forget();
+                }
+                let _ = done.send(i);
+            }
+        };
+
+        for i in 0..20 {
+            counts.spawn("cn-shanghai", job(i));
+        }
+        settle().await;
+        let mut first = Vec::new();
+        while let Ok(i) = started.try_recv() {
+            first.push(i);
+        }
+        assert_eq!(first, [0, 1, 2, 3], "four in flight, the rest queued");
+
+        reply.add_permits(1);
+        settle().await;
+        assert_eq!(done.try_recv().ok(), Some(0));
+        assert_eq!(started.try_recv().ok(), Some(4), "the next in the queue starts");
+        assert!(started.try_recv().is_err());
+
+        // The operator opens another region: the 3 in flight and 15 queued are dropped.
+        counts.spawn("cn-hangzhou", job(100));
+        drop((started_tx, done_tx));
+        reply.add_permits(100);
+        settle().await;
+        assert_eq!(started.recv().await, Some(100));
+        let mut finished = Vec::new();
+        while let Some(i) = done.recv().await {
+            finished.push(i);
+        }
+        assert_eq!(finished, [100], "nothing of cn-shanghai finished after it was left");
+        assert_eq!(counts.permits.available_permits(), 4);
+    }
+
+    #[tokio::test]
+    async fn drop_all_gives_the_permits_back() {
+        let mut counts = Counts::new(2);
+        for _ in 0..5 {
+            counts.spawn("cn-shanghai", std::future::pending::<()>());
+        }
+        settle().await;
+        assert_eq!(counts.permits.available_permits(), 0);
+        counts.drop_all();
+        settle().await;
+        assert_eq!(counts.permits.available_permits(), 2);
+    }
 }
