@@ -3,10 +3,10 @@
 //! never retried, and the unknown-outcome check finding `applied` and `not applied`. Every
 //! fault is scripted; none is left to chance.
 
-#[path = "client_support.rs"]
+#[path = "client_support/mod.rs"]
 mod support;
 
-#[path = "cli_support.rs"]
+#[path = "cli_support/mod.rs"]
 mod cli;
 
 use std::sync::atomic::Ordering;

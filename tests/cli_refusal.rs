@@ -1,10 +1,10 @@
 //! A plain http:// endpoint that is not loopback is refused before anything is sent; so is a
 //! roam with --read-only. The proxy variables point at a trap that fails the test if reached.
 
-#[path = "client_support.rs"]
+#[path = "client_support/mod.rs"]
 mod support;
 
-#[path = "cli_support.rs"]
+#[path = "cli_support/mod.rs"]
 mod cli;
 
 use cli::Env;

@@ -2,10 +2,10 @@
 //! credential value formatted with {:?} and {}, a server message that echoes them, and
 //! `--dry-run` with an STS token.
 
-#[path = "client_support.rs"]
+#[path = "client_support/mod.rs"]
 mod support;
 
-#[path = "cli_support.rs"]
+#[path = "cli_support/mod.rs"]
 mod cli;
 
 use std::time::Duration;

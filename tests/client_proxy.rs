@@ -4,7 +4,7 @@
 //! of its own, because it sets the process environment, which every test in a binary shares;
 //! the tests here take turns with `ENV`.
 
-#[path = "client_support.rs"]
+#[path = "client_support/mod.rs"]
 mod support;
 
 use std::sync::{Arc, Mutex};

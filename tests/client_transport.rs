@@ -2,7 +2,7 @@
 //! failures told apart, retries of reads only, error decoding, paging that stops at an error,
 //! and a roam's unknown-outcome check.
 
-#[path = "client_support.rs"]
+#[path = "client_support/mod.rs"]
 mod support;
 
 use std::sync::atomic::{AtomicBool, Ordering};

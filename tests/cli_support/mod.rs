@@ -1,6 +1,5 @@
 //! Running the real `sagroam` binary in the CLI tests: a cleared environment (no proxies, no
 //! credentials but the ones a test gives), a temporary HOME, and the log in that HOME.
-//! Included with `#[path]`; on its own it is a test crate without tests.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

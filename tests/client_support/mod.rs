@@ -1,8 +1,6 @@
 //! Hand-written loopback listeners for the client and CLI tests: a scripted HTTP responder,
 //! a listener that accepts and never answers, one that closes after the request, a trap that
 //! fails the test if anything connects, and a forwarding proxy that can swallow one action.
-//! Included with `#[path]` by the tests that need it; on its own it is a test crate without
-//! tests.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
