@@ -94,6 +94,10 @@ async fn session(global: GlobalOpts, log: Result<PathBuf, String>) -> ExitCode {
         },
         demo,
         demo_reason: backend.demo_reason.clone(),
+        demo_endpoint: match (&backend.demo, &global.endpoint) {
+            (None, Some(url)) if demo => Some(url.clone()),
+            _ => None,
+        },
         read_only: backend.read_only || global.read_only,
         region: backend.region.clone(),
     };

@@ -37,6 +37,30 @@ fn names(app: &App) -> Vec<String> {
 }
 
 #[test]
+fn demo_against_an_endpoint_says_who_serves_the_demo_world() {
+    let built_in = {
+        let mut app = App::new(demo_config(), fixed_clock(NOW_MS));
+        app.start();
+        app.log.last().unwrap().message.clone()
+    };
+    assert!(
+        built_in.contains("the built-in emulator serves"),
+        "{built_in}"
+    );
+
+    let mut config = demo_config();
+    config.demo_endpoint = Some("http://127.0.0.1:8080".into());
+    let mut app = App::new(config, fixed_clock(NOW_MS));
+    app.start();
+    let last = &app.log.last().unwrap().message;
+    assert!(
+        last.contains("the emulator at http://127.0.0.1:8080 serves"),
+        "{last}"
+    );
+    assert!(!last.contains("built-in"), "{last}");
+}
+
+#[test]
 fn start_lists_regions_then_opens_the_start_region() {
     let mut app = App::new(demo_config(), fixed_clock(NOW_MS));
     let effects = app.start();

@@ -56,6 +56,7 @@ fn config_real() -> Config {
         source: "environment".into(),
         demo: false,
         demo_reason: None,
+        demo_endpoint: None,
         read_only: false,
         region: "cn-shanghai".into(),
     }

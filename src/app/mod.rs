@@ -41,6 +41,9 @@ pub struct Config {
     pub demo: bool,
     /// Why demo mode was chosen without `--demo`.
     pub demo_reason: Option<String>,
+    /// In demo mode, the `--endpoint` that serves the demo world when it is not the built-in
+    /// emulator (a `sagroam emulator` running elsewhere on this machine).
+    pub demo_endpoint: Option<String>,
     pub read_only: bool,
     /// The region to open first.
     pub region: String,
@@ -190,11 +193,15 @@ impl App {
                 Some(reason) => self.log.info(format!("Demo mode: {reason}")),
                 None => self.log.info("Demo mode (--demo)"),
             };
-            self.log.info(
-                "DEMO: the built-in emulator serves the demo world. For real credentials set \
-                 ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile \
-                 in ~/.aliyun/config.json, and start without --demo.",
-            );
+            let served_by = match &self.config.demo_endpoint {
+                Some(url) => format!("the emulator at {url} serves the demo world"),
+                None => "the built-in emulator serves the demo world".to_string(),
+            };
+            self.log.info(format!(
+                "DEMO: {served_by}. For real credentials set ALIBABA_CLOUD_ACCESS_KEY_ID and \
+                 ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile in ~/.aliyun/config.json, and \
+                 start without --demo."
+            ));
         } else {
             self.log
                 .info(format!("credentials from {}", self.config.source));

@@ -16,6 +16,7 @@ pub fn demo_config() -> Config {
         source: "DEMO".into(),
         demo: true,
         demo_reason: None,
+        demo_endpoint: None,
         read_only: false,
         region: "cn-shanghai".into(),
     }
