@@ -372,81 +372,51 @@ impl Runner {
             }
             Effect::LoadInstances { region, request } => {
                 self.counts.drop_all();
-                (
-                    Some("instances"),
-                    tokio::spawn(async move {
-                        let pages = client.instance_pages(&region);
-                        forward(
-                            pages,
-                            |event| Msg::Instances {
-                                region: region.clone(),
-                                request,
-                                event,
-                            },
-                            &tx,
-                        )
-                        .await;
-                    }),
-                )
+                let pages = client.instance_pages(&region);
+                let wrap = move |event| Msg::Instances {
+                    region: region.clone(),
+                    request,
+                    event,
+                };
+                (Some("instances"), spawn_forward(pages, wrap, tx))
             }
             Effect::LoadUsers {
                 region,
                 instance,
                 request,
-            } => (
-                Some("users"),
-                tokio::spawn(async move {
-                    let pages = client.user_pages(&region, &instance);
-                    forward(
-                        pages,
-                        |event| Msg::Users {
-                            region: region.clone(),
-                            instance: instance.clone(),
-                            request,
-                            event,
-                        },
-                        &tx,
-                    )
-                    .await;
-                }),
-            ),
-            Effect::LoadTargetInstances { region, request } => (
-                Some("target-instances"),
-                tokio::spawn(async move {
-                    let pages = client.instance_pages(&region);
-                    forward(
-                        pages,
-                        |event| Msg::TargetInstances {
-                            region: region.clone(),
-                            request,
-                            event,
-                        },
-                        &tx,
-                    )
-                    .await;
-                }),
-            ),
+            } => {
+                let pages = client.user_pages(&region, &instance);
+                let wrap = move |event| Msg::Users {
+                    region: region.clone(),
+                    instance: instance.clone(),
+                    request,
+                    event,
+                };
+                (Some("users"), spawn_forward(pages, wrap, tx))
+            }
+            Effect::LoadTargetInstances { region, request } => {
+                let pages = client.instance_pages(&region);
+                let wrap = move |event| Msg::TargetInstances {
+                    region: region.clone(),
+                    request,
+                    event,
+                };
+                (Some("target-instances"), spawn_forward(pages, wrap, tx))
+            }
             Effect::LoadTargetUsers {
                 region,
                 instance,
                 request,
-            } => (
-                Some("target-users"),
-                tokio::spawn(async move {
-                    let pages = client.user_pages(&region, &instance);
-                    forward(
-                        pages,
-                        |event| Msg::TargetUsers {
-                            region: region.clone(),
-                            instance: instance.clone(),
-                            request,
-                            event,
-                        },
-                        &tx,
-                    )
-                    .await;
-                }),
-            ),
+            } => {
+                let pages = client.user_pages(&region, &instance);
+                let wrap = move |event| Msg::TargetUsers {
+                    region: region.clone(),
+                    instance: instance.clone(),
+                    request,
+                    event,
+                };
+                (Some("target-users"), spawn_forward(pages, wrap, tx))
+            }
             Effect::CountUsers { region, instance } => {
                 let queued_in = region.clone();
                 self.counts.spawn(&queued_in, async move {
@@ -488,11 +458,20 @@ impl Runner {
     }
 }
 
+/// Sends each page of a listing, on a task of its own, as a message made by `wrap`.
+fn spawn_forward<T: Send + 'static>(
+    pages: futures::stream::BoxStream<'static, Result<Page<T>, Error>>,
+    wrap: impl Fn(PageEvent<T>) -> Msg + Send + 'static,
+    tx: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    tokio::spawn(forward(pages, wrap, tx))
+}
+
 /// Sends each page of a listing as it arrives, then `Done`, or `Failed` at the first error.
 async fn forward<T>(
     mut pages: futures::stream::BoxStream<'static, Result<Page<T>, Error>>,
     wrap: impl Fn(PageEvent<T>) -> Msg,
-    tx: &UnboundedSender<Msg>,
+    tx: UnboundedSender<Msg>,
 ) {
     while let Some(page) = pages.next().await {
         match page {
