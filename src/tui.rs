@@ -72,6 +72,22 @@ pub fn run(global: GlobalOpts, log: Result<PathBuf, String>) -> ExitCode {
 }
 
 /// How the loop ended, when it ended without an error.
+/// How often the loop looks whether the terminal hung up: a poll(2), no read, no redraw.
+const HANGUP_CHECK: Duration = Duration::from_secs(1);
+
+/// Whether stdin, the terminal, reports a hang-up or an error, without reading from it.
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid, initialised pollfd, its count, and a zero timeout: poll(2) only
+    // writes `revents` of that one entry.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 enum End {
     Quit,
     Signal(&'static str, u8),
@@ -209,6 +225,11 @@ async fn event_loop(
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // A process that outlives its terminal without a SIGHUP (started with setsid or nohup, or
+    // under a shell that ignores HUP) would otherwise stay: crossterm's reader spins on the
+    // dead tty, which reads as ready forever, instead of reporting an error.
+    let mut hangup_check = tokio::time::interval(HANGUP_CHECK);
+    hangup_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut runner = Runner {
         client: client.clone(),
@@ -275,6 +296,11 @@ async fn event_loop(
             _ = sleep_until(wake), if wake.is_some() => {}
             _ = sigterm.recv() => return Ok(End::Signal("SIGTERM", 128 + 15)),
             _ = sighup.recv() => return Ok(End::Signal("SIGHUP", 128 + 1)),
+            _ = hangup_check.tick() => {
+                if terminal_hung_up() {
+                    return Ok(End::Signal("a hung-up terminal (no SIGHUP came)", 128 + 1));
+                }
+            }
         }
 
         if app.quit {
