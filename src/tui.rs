@@ -77,15 +77,20 @@ const HANGUP_CHECK: Duration = Duration::from_secs(1);
 
 /// Whether stdin, the terminal, reports a hang-up or an error, without reading from it.
 fn terminal_hung_up() -> bool {
-    let mut fd = libc::pollfd {
-        fd: libc::STDIN_FILENO,
+    hung_up(libc::STDIN_FILENO)
+}
+
+/// Whether `fd` reports a hang-up or an error (POLLHUP, POLLERR, POLLNVAL), without reading.
+fn hung_up(fd: libc::c_int) -> bool {
+    let mut entry = libc::pollfd {
+        fd,
         events: libc::POLLIN,
         revents: 0,
     };
     // SAFETY: one valid, initialised pollfd, its count, and a zero timeout: poll(2) only
     // writes `revents` of that one entry.
-    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
-    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    let ready = unsafe { libc::poll(&mut entry, 1, 0) };
+    ready > 0 && entry.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 enum End {
@@ -518,6 +523,30 @@ async fn forward<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pseudo-terminal whose other end closes reads as hung up; one still open does not.
+    #[test]
+    fn a_closed_terminal_reads_as_hung_up() {
+        let (mut master, mut slave) = (-1, -1);
+        // SAFETY: openpty writes the two descriptors; no name, termios or size is asked for.
+        let made = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(made, 0, "openpty: {}", io::Error::last_os_error());
+
+        assert!(!hung_up(slave), "an open terminal with nothing typed");
+
+        // SAFETY: closing descriptors this test owns.
+        unsafe { libc::close(master) };
+        assert!(hung_up(slave), "the terminal's other end is gone");
+        unsafe { libc::close(slave) };
+    }
     use tokio::sync::mpsc;
 
     /// Lets every task that can run, run (the test runtime has one thread).
