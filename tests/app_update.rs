@@ -7,7 +7,7 @@ use sagroam::app::keys::Key;
 use sagroam::app::list::Load;
 use sagroam::app::log::{fixed_clock, Level};
 use sagroam::app::roam::{preflight, Facts, Field, Lookup, TargetAccounts, Verdict};
-use sagroam::app::sample::{self, browsing, demo_config, listed, page, NOW_MS};
+use sagroam::app::sample::{self, browsing, demo_config, hz_branch, listed, page, NOW_MS};
 use sagroam::app::{update, App, Effect, Msg, PageEvent, Pane};
 
 fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
@@ -331,51 +331,8 @@ fn open_dialog(target: SmartAccessGateway, target_users: Vec<ClientUser>) -> App
     let mut app = browsing(demo_config(), 10, 10);
     keys(&mut app, &[Key::Down, Key::Down, Key::Down]);
     let effects = keys(&mut app, &[Key::Char('r')]);
-    let Some(Effect::LoadTargetInstances { region, request }) = effects.first().cloned() else {
-        panic!("{effects:?}")
-    };
-    let effects = update(
-        &mut app,
-        Msg::TargetInstances {
-            region: region.clone(),
-            request,
-            event: PageEvent::Page(page(vec![target], 1, 50, 1)),
-        },
-    );
-    update(
-        &mut app,
-        Msg::TargetInstances {
-            region: region.clone(),
-            request,
-            event: PageEvent::Done,
-        },
-    );
-    let Some(Effect::LoadTargetUsers {
-        instance, request, ..
-    }) = effects.first().cloned()
-    else {
-        panic!("{effects:?}")
-    };
-    let total = target_users.len() as u64;
-    for event in [
-        PageEvent::Page(page(target_users, 1, 100, total)),
-        PageEvent::Done,
-    ] {
-        update(
-            &mut app,
-            Msg::TargetUsers {
-                region: region.clone(),
-                instance: instance.clone(),
-                request,
-                event,
-            },
-        );
-    }
+    sample::answer_target(&mut app, &effects, target, target_users);
     app
-}
-
-fn hz_branch() -> SmartAccessGateway {
-    sample::instance("sag-hz0branch00000001", "hz-branch", "10.20.0.0/16", 50)
 }
 
 #[test]

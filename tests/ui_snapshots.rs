@@ -11,7 +11,7 @@ use sagroam::api::error::{ApiError, Error};
 use sagroam::api::model::{ClientUser, RoamClientUser, SmartAccessGateway};
 use sagroam::app::keys::Key;
 use sagroam::app::log::fixed_clock;
-use sagroam::app::sample::{self, browsing, demo_config, listed, page, NOW_MS};
+use sagroam::app::sample::{self, browsing, demo_config, hz_branch, listed, page, NOW_MS};
 use sagroam::app::{update, App, Config, Effect, Msg, PageEvent};
 use sagroam::ui;
 
@@ -244,58 +244,8 @@ fn dialog(
         }
         keys(&mut app, &[Key::Tab, Key::Tab]);
     }
-    let (region, request) = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadTargetInstances { region, request } => Some((region.clone(), *request)),
-            _ => None,
-        })
-        .unwrap();
-    let effects = update(
-        &mut app,
-        Msg::TargetInstances {
-            region: region.clone(),
-            request,
-            event: PageEvent::Page(page(vec![target], 1, 50, 1)),
-        },
-    );
-    update(
-        &mut app,
-        Msg::TargetInstances {
-            region: region.clone(),
-            request,
-            event: PageEvent::Done,
-        },
-    );
-    let (instance, request) = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadTargetUsers {
-                instance, request, ..
-            } => Some((instance.clone(), *request)),
-            _ => None,
-        })
-        .unwrap();
-    let total = target_users.len() as u64;
-    for event in [
-        PageEvent::Page(page(target_users, 1, 100, total)),
-        PageEvent::Done,
-    ] {
-        update(
-            &mut app,
-            Msg::TargetUsers {
-                region: region.clone(),
-                instance: instance.clone(),
-                request,
-                event,
-            },
-        );
-    }
+    sample::answer_target(&mut app, &effects, target, target_users);
     app
-}
-
-fn hz_branch() -> SmartAccessGateway {
-    sample::instance("sag-hz0branch00000001", "hz-branch", "10.20.0.0/16", 50)
 }
 
 #[test]

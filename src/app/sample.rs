@@ -201,3 +201,66 @@ pub fn browsing(config: Config, loaded: usize, total: usize) -> App {
     }
     app
 }
+
+/// The branch instance in cn-hangzhou that the dialog tests and snapshots roam to.
+pub fn hz_branch() -> SmartAccessGateway {
+    instance("sag-hz0branch00000001", "hz-branch", "10.20.0.0/16", 50)
+}
+
+/// Answers the roam dialog's loads as the API would: `target` as the target region's only SAG
+/// APP instance, then `target_users` as its accounts. `effects` are those that asked for the
+/// target instances (opening the dialog, or moving to another target region).
+pub fn answer_target(
+    app: &mut App,
+    effects: &[Effect],
+    target: SmartAccessGateway,
+    target_users: Vec<ClientUser>,
+) {
+    let (region, request) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadTargetInstances { region, request } => Some((region.clone(), *request)),
+            _ => None,
+        })
+        .expect("the dialog asked for the target instances");
+    let effects = update(
+        app,
+        Msg::TargetInstances {
+            region: region.clone(),
+            request,
+            event: PageEvent::Page(page(vec![target], 1, 50, 1)),
+        },
+    );
+    update(
+        app,
+        Msg::TargetInstances {
+            region: region.clone(),
+            request,
+            event: PageEvent::Done,
+        },
+    );
+    let (instance, request) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadTargetUsers {
+                instance, request, ..
+            } => Some((instance.clone(), *request)),
+            _ => None,
+        })
+        .expect("the first target instance's users were asked for");
+    let total = target_users.len() as u64;
+    for event in [
+        PageEvent::Page(page(target_users, 1, 100, total)),
+        PageEvent::Done,
+    ] {
+        update(
+            app,
+            Msg::TargetUsers {
+                region: region.clone(),
+                instance: instance.clone(),
+                request,
+                event,
+            },
+        );
+    }
+}
